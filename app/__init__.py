@@ -1,0 +1,1 @@
+"""The interfaces people use: the `precedent` command and the Streamlit app."""

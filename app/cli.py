@@ -1,0 +1,167 @@
+"""The `precedent` command: thin wrappers that parse options and call ingest/ and index/."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from app.terminal import print_build_report, print_response, print_status
+from index.embedder import ModelUnavailable
+from index.settings import Settings, load_settings
+from index.store import IndexBusy, IndexMismatch, IndexMissing, read_manifest
+from ingest.sidecar import SidecarError
+
+cli = typer.Typer(add_completion=False, no_args_is_help=True, help="Search council and NHS documents, offline.")
+console = Console()
+errors = Console(stderr=True)
+
+USER_ERRORS = (IndexMissing, IndexMismatch, IndexBusy, ModelUnavailable, SidecarError, FileNotFoundError)
+
+IndexOption = Annotated[Path | None, typer.Option("--index", help="Index folder (or PRECEDENT_INDEX_DIR).")]
+ModelOption = Annotated[str | None, typer.Option("--model", help="Embedding model name or folder.")]
+
+
+def _show_progress_messages() -> None:
+    """Our own stage messages ("Embedding 120 passages") on stderr, not other libraries' logs."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger = logging.getLogger("index")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+
+
+def _settings(index: Path | None = None, model: str | None = None, documents: Path | None = None) -> Settings:
+    return load_settings().with_overrides(index_dir=index, model=model, documents_dir=documents)
+
+
+@cli.command()
+def ingest(
+    path: Annotated[Path | None, typer.Argument(help="Documents folder (default: documents/).")] = None,
+    index: IndexOption = None,
+    model: ModelOption = None,
+) -> None:
+    """Read the documents folder and bring the index up to date (only new or changed files)."""
+    from index.build import build_index
+    from index.embedder import load_embedder
+
+    _show_progress_messages()
+    settings = _settings(index, model, path)
+    if not settings.documents_dir.is_dir():
+        raise FileNotFoundError(f"no documents folder at {settings.documents_dir}")
+    report = build_index(settings, load_embedder(settings.model, settings.device, settings.batch_size))
+    print_build_report(console, report)
+
+
+def _questions(batch: Path) -> list[str]:
+    """One question per line, or JSON lines with a `question` field."""
+    questions = []
+    for line in batch.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line:
+            questions.append(json.loads(line)["question"] if line.startswith("{") else line)
+    return questions
+
+
+@cli.command()
+def ask(
+    question: Annotated[str | None, typer.Argument(help="Your question, in quotes.")] = None,
+    k: Annotated[int, typer.Option("--k", min=1, max=50, help="How many passages to show.")] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    batch: Annotated[Path | None, typer.Option("--batch", help="File of questions; prints JSON lines.")] = None,
+    org: Annotated[list[str] | None, typer.Option("--org", help="Only this organisation (repeatable).")] = None,
+    doc_type: Annotated[list[str] | None, typer.Option("--type", help="Only this document type.")] = None,
+    doc: Annotated[list[str] | None, typer.Option("--doc", help="Only documents whose file or title contains this.")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Documents dated on or after (YYYY[-MM[-DD]]).")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Documents dated on or before.")] = None,
+    index: IndexOption = None,
+    model: ModelOption = None,
+) -> None:
+    """Answer a question from the library, citing document, organisation and page."""
+    from index.search import Filters, open_searcher
+
+    if (question is None) == (batch is None):
+        raise typer.BadParameter("give a question or --batch FILE, not both")
+    filters = Filters(tuple(org or ()), tuple(doc_type or ()), tuple(doc or ()), since, until)
+    searcher = open_searcher(_settings(index, model))
+    if batch is not None:
+        for text in _questions(batch):
+            print(json.dumps(searcher.search(text, k, filters).to_dict(), ensure_ascii=False), flush=True)
+        return
+    response = searcher.search(question, k, filters)
+    if as_json:
+        print(json.dumps(response.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print_response(console, response)
+
+
+@cli.command("eval")
+def evaluate_command(
+    questions: Annotated[Path | None, typer.Argument(help="Questions file (JSON lines, as eval/dev.jsonl).")] = None,
+    beir: Annotated[Path | None, typer.Option("--beir", help="A BEIR-layout folder instead.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    index: IndexOption = None,
+    model: ModelOption = None,
+) -> None:
+    """Measure retrieval: the engine beside BM25 alone and dense alone, on the same passages."""
+    from app.terminal import print_evaluation
+    from index.embedder import load_embedder
+
+    if (questions is None) == (beir is None):
+        raise typer.BadParameter("give a questions file or --beir DIR")
+    settings = _settings(index, model)
+    if beir is not None:
+        from index.beir import evaluate_beir
+
+        embedder = load_embedder(settings.model, settings.device, settings.batch_size)
+        methods = evaluate_beir(beir, settings.index_dir.parent / "beir", settings, embedder)
+    else:
+        from index.evaluate import evaluate, load_questions
+        from index.search import open_searcher
+
+        scores = evaluate(open_searcher(settings), load_questions(questions))
+        methods = {name: score.as_dict() for name, score in scores.items()}
+    if as_json:
+        print(json.dumps({"questions": str(questions or beir), "methods": methods}, indent=2))
+    else:
+        print_evaluation(console, methods)
+
+
+@cli.command()
+def status(index: IndexOption = None) -> None:
+    """What is indexed: documents, passages, model, when it was built, skipped files."""
+    settings = _settings(index)
+    print_status(console, read_manifest(settings.index_dir), str(settings.index_dir))
+
+
+def main() -> None:
+    """Entry point: user errors become one readable line; --debug shows the traceback."""
+    debug = "--debug" in sys.argv
+    if debug:
+        sys.argv.remove("--debug")
+    try:
+        cli(standalone_mode=False)
+    except USER_ERRORS as error:
+        if debug:
+            raise
+        errors.print(f"[bold red]Error:[/bold red] {error}")
+        sys.exit(1)
+    except (typer.Abort, KeyboardInterrupt):
+        errors.print("Interrupted.")
+        sys.exit(130)
+    except Exception as error:
+        import click
+
+        if isinstance(error, click.ClickException):
+            error.show()
+            sys.exit(error.exit_code)
+        raise
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,112 @@
+"""How answers, ingest summaries and index status look in a terminal."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from index.build import BuildReport
+from index.search import Response, SearchResult
+from index.store import Manifest
+
+
+def citation(result: SearchResult) -> str:
+    """'Title — Organisation, p. 3 (Section)': where a passage came from, in a reader's words."""
+    parts = [result.title]
+    if result.organisation:
+        parts.append(result.organisation)
+    where = []
+    if result.page is not None:
+        where.append(f"p. {result.page}")
+    if result.section:
+        where.append(f"section “{result.section}”")
+    if result.date:
+        where.append(result.date)
+    return " — ".join(parts) + (f" ({', '.join(where)})" if where else "")
+
+
+def highlighted(text: str, highlights: list[str]) -> Text:
+    """The passage with its answering sentences in bold yellow."""
+    out = Text(text)
+    for sentence in highlights:
+        start = text.find(sentence)
+        if start >= 0:
+            out.stylize("bold yellow", start, start + len(sentence))
+    return out
+
+
+def print_response(console: Console, response: Response) -> None:
+    console.print(f"[bold]Q:[/bold] {escape(response.question)}")
+    if response.answer.found:
+        console.print(Text.assemble(("Answer: ", "bold green"), response.answer.text))
+    else:
+        console.print(Text(response.answer.text, style="bold red"))
+        if response.results:
+            console.print("[dim]Closest passages, which do not seem to answer it:[/dim]")
+    for result in response.results:
+        console.print()
+        console.print(Text.assemble((f"[{result.rank}] ", "bold cyan"), (citation(result), "bold")))
+        console.print(Text(f"    {result.source}", style="dim"))
+        console.print(highlighted(result.text, result.highlights))
+    console.print(f"\n[dim]{len(response.results)} passages in {response.took_ms:.0f} ms[/dim]")
+
+
+def print_build_report(console: Console, report: BuildReport) -> None:
+    table = Table(title="Ingest summary", show_header=False)
+    table.add_row("Documents indexed", str(report.documents))
+    table.add_row("Pages", str(report.pages))
+    table.add_row("Passages", str(report.passages))
+    table.add_row("Added / changed / removed / unchanged",
+                  f"{len(report.added)} / {len(report.changed)} / {len(report.removed)} / {report.unchanged}")
+    table.add_row("Passages embedded", f"{report.embedded_passages} ({report.tokens_per_second:,.0f} tokens/s)")
+    table.add_row("Skipped files", str(len(report.skipped)))
+    table.add_row("Time", f"{report.seconds:.1f} s")
+    console.print(table)
+    if not report.written:
+        console.print("Nothing changed: the index is up to date.")
+    print_skipped(console, report.skipped)
+
+
+def print_skipped(console: Console, skipped: list) -> None:
+    if not skipped:
+        return
+    table = Table(title="Skipped files")
+    table.add_column("File")
+    table.add_column("Why")
+    for item in skipped:
+        table.add_row(escape(item.source), escape(item.reason))
+    console.print(table)
+
+
+def print_status(console: Console, manifest: Manifest, index_dir: str) -> None:
+    console.print(f"Index: {index_dir}")
+    console.print(f"Built {manifest.built_at} with model {manifest.model} ({manifest.vector_index} vectors)")
+    console.print(f"{len(manifest.documents)} documents, {manifest.passage_count} passages")
+    table = Table(title="Documents")
+    for column in ("Title", "Organisation", "Type", "Date", "Pages", "Passages", "File"):
+        table.add_column(column)
+    for d in manifest.documents:
+        table.add_row(*(escape(str(v)) if v is not None else "" for v in (
+            d.title, d.organisation, d.doc_type, d.date, d.pages, d.passage_count, d.source)))
+    console.print(table)
+    print_skipped(console, manifest.skipped)
+
+
+def print_evaluation(console: Console, methods: dict[str, dict]) -> None:
+    """Methods side by side, one row per metric, then the questions each one missed."""
+    table = Table(title="Retrieval quality")
+    table.add_column("Metric")
+    names = list(methods)
+    for name in names:
+        table.add_column(name, justify="right")
+    metrics = [key for key in methods[names[0]] if key != "misses"]
+    for metric in metrics:
+        cells = [methods[n].get(metric) for n in names]
+        table.add_row(metric, *("–" if v is None else f"{v:.3f}" if v < 10 else f"{v:.1f}" for v in cells))
+    console.print(table)
+    for name in names:
+        misses = methods[name].get("misses")
+        if misses:
+            console.print(f"[dim]{name} missed:[/dim] {', '.join(misses)}")

@@ -1,0 +1,1 @@
+"""Passages to a searchable store on disk, and retrieval over it."""

@@ -1,0 +1,275 @@
+"""Documents folder to index: read what changed, split, embed, and swap in a new generation."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import sys
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from index.embedder import Embedder
+from index.settings import Settings
+from index.store import (
+    DocumentRecord,
+    DocumentText,
+    IndexMismatch,
+    IndexMissing,
+    Manifest,
+    SkippedFile,
+    build_lock,
+    open_store,
+    read_manifest,
+    write_store,
+)
+from index.vectors import vector_kind
+from ingest.document import ParsedDocument, UnreadableDocument
+from ingest.reader import list_library, read_document
+from ingest.sidecar import load_sidecar
+from ingest.split import split_into_passages
+
+EMBED_CHUNK = 256
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class BuildReport:
+    """What an ingest did, for the summary table and the benchmarks."""
+
+    documents: int = 0
+    pages: int = 0
+    passages: int = 0
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    skipped: list[SkippedFile] = field(default_factory=list)
+    embedded_passages: int = 0
+    embedded_tokens: int = 0
+    read_seconds: float = 0.0
+    embed_seconds: float = 0.0
+    seconds: float = 0.0
+    written: bool = False
+
+    @property
+    def tokens_per_second(self) -> float:
+        return self.embedded_tokens / self.embed_seconds if self.embed_seconds else 0.0
+
+
+def content_hash(path: Path, overrides: dict[str, str] | None) -> str:
+    """Changes to the file or to its sidecar entry both mean the document is read again."""
+    digest = hashlib.sha256(path.read_bytes())
+    digest.update(json.dumps(overrides or {}, sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+def embedding_text(embedder: Embedder, title: str, section: str | None, text: str, budget: int) -> str:
+    """What the model reads for a passage: its title and heading as context, then the passage."""
+    context = title if not section or section == title else f"{title} — {section}"
+    return f"{embedder.truncate(context, budget)}\n{text}"
+
+
+def keyword_text(title: str, section: str | None, text: str) -> str:
+    return f"{title}\n{section or ''}\n{text}"
+
+
+def _same_settings(manifest: Manifest, settings: Settings) -> bool:
+    return (manifest.model, manifest.passage_tokens, manifest.overlap_tokens, manifest.context_tokens) == (
+        settings.model,
+        settings.passage_tokens,
+        settings.overlap_tokens,
+        settings.context_tokens,
+    )
+
+
+def _previous_manifest(settings: Settings) -> Manifest | None:
+    """The live index's manifest if its passages can be reused under these settings."""
+    try:
+        manifest = read_manifest(settings.index_dir)
+    except (IndexMissing, IndexMismatch):
+        return None
+    return manifest if _same_settings(manifest, settings) else None
+
+
+def build_index(settings: Settings, embedder: Embedder, progress: bool | None = None) -> BuildReport:
+    """Bring the index up to date with the documents folder, embedding only what changed."""
+    started = time.perf_counter()
+    progress = sys.stderr.isatty() if progress is None else progress
+    root = settings.documents_dir
+    with build_lock(settings.index_dir):
+        sidecar = load_sidecar(root)
+        files = {_relative(path, root): path for path in list_library(root)}
+        hashes = {source: content_hash(path, sidecar.get(source)) for source, path in files.items()}
+        previous = _previous_manifest(settings)
+        old_docs = {d.source: d for d in previous.documents} if previous else {}
+        old_skips = {s.source: s for s in previous.skipped} if previous else {}
+
+        report = BuildReport()
+        report.removed = sorted(set(old_docs) - set(files))
+        to_read = [s for s in files if old_docs.get(s, _NO_RECORD).content_hash != hashes[s]]
+        to_read = [s for s in to_read if old_skips.get(s, _NO_SKIP).content_hash != hashes[s]]
+        report.skipped = [old_skips[s] for s in files if s in old_skips and s not in to_read]
+        if previous and not to_read and not report.removed and len(report.skipped) == len(previous.skipped):
+            _summarise_unchanged(report, previous, started)
+            return report
+
+        log.info("Reading %d new or changed files", len(to_read))
+        read_started = time.perf_counter()
+        parsed: dict[str, ParsedDocument] = {}
+        for source in tqdm(to_read, desc="Reading", unit="file", disable=not progress):
+            try:
+                parsed[source] = read_document(files[source], root, sidecar.get(source))
+            except UnreadableDocument as error:
+                report.skipped.append(SkippedFile(source, error.reason, hashes[source]))
+        report.read_seconds = time.perf_counter() - read_started
+
+        old_store = open_store(settings.index_dir) if previous and len(parsed) < len(files) else None
+        records, passages, vectors, texts, keywords = [], [], [], [], []
+        new_passages: list[tuple[int, str]] = []  # (position in `passages`, text to embed)
+        for source in sorted(files):
+            if source in parsed:
+                document = parsed[source]
+                doc_passages = split_into_passages(
+                    document, embedder.count_tokens, settings.passage_tokens, settings.overlap_tokens
+                )
+                if not doc_passages:
+                    report.skipped.append(SkippedFile(source, "no text to index", hashes[source]))
+                    continue
+                (report.changed if source in old_docs else report.added).append(source)
+                record = _record(document, hashes[source], len(passages), len(doc_passages))
+                for passage in doc_passages:
+                    new_passages.append(
+                        (
+                            len(passages) + passage.ordinal,
+                            embedding_text(
+                                embedder, record.title, passage.section, passage.text, settings.context_tokens
+                            ),
+                        )
+                    )
+                texts.append(_document_text(document))
+                vectors.append(None)
+            elif source in old_docs and old_store is not None:
+                report.unchanged += 1
+                old = old_docs[source]
+                doc_passages = old_store.document_passages(source)
+                record = DocumentRecord(**{**old.__dict__, "first_passage": len(passages)})
+                texts.append(old_store.document_text(source))
+                vectors.append(old_store.embeddings[old.first_passage : old.first_passage + old.passage_count])
+            else:
+                continue
+            records.append(record)
+            passages.extend(doc_passages)
+            keywords.extend(keyword_text(record.title, p.section, p.text) for p in doc_passages)
+
+        log.info("Embedding %d passages", len(new_passages))
+        embed_started = time.perf_counter()
+        fresh = _embed([text for _, text in new_passages], embedder, progress)
+        report.embed_seconds = time.perf_counter() - embed_started
+        report.embedded_passages = len(new_passages)
+        report.embedded_tokens = _token_count(embedder, [text for _, text in new_passages])
+        embeddings = _assemble(vectors, records, fresh, embedder.dimension)
+
+        manifest = Manifest(
+            model=settings.model,
+            dimension=embedder.dimension,
+            passage_tokens=settings.passage_tokens,
+            overlap_tokens=settings.overlap_tokens,
+            context_tokens=settings.context_tokens,
+            vector_index=vector_kind(len(passages), settings.ann_threshold),
+            built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            documents=records,
+            skipped=sorted(report.skipped, key=lambda s: s.source),
+        )
+        log.info("Writing the index to %s", settings.index_dir)
+        write_store(settings.index_dir, manifest, passages, embeddings, keywords, texts)
+        report.skipped = manifest.skipped
+        report.written = True
+        _summarise(report, manifest)
+        report.seconds = time.perf_counter() - started
+        return report
+
+
+_NO_RECORD = DocumentRecord("", "", None, None, None, None, "", 0, 0)
+_NO_SKIP = SkippedFile("", "", "")
+
+
+def _relative(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def _record(document: ParsedDocument, digest: str, first: int, count: int) -> DocumentRecord:
+    meta = document.metadata
+    return DocumentRecord(
+        source=document.source,
+        title=meta.title,
+        organisation=meta.organisation,
+        doc_type=meta.doc_type,
+        date=meta.date,
+        pages=document.pages,
+        content_hash=digest,
+        first_passage=first,
+        passage_count=count,
+        warnings=list(document.warnings),
+    )
+
+
+def _document_text(document: ParsedDocument) -> DocumentText:
+    spans, offset = [], 0
+    for block in document.blocks:
+        spans.append((offset, offset + len(block.text), block.page, block.section))
+        offset += len(block.text) + 2
+    return DocumentText(document.source, document.text, spans)
+
+
+def _embed(texts: list[str], embedder: Embedder, progress: bool) -> np.ndarray:
+    """Embed in chunks so the progress bar moves with the work, whatever the library's size."""
+    chunks = [texts[i : i + EMBED_CHUNK] for i in range(0, len(texts), EMBED_CHUNK)]
+    out = []
+    with tqdm(total=len(texts), desc="Embedding", unit="passage", disable=not progress) as bar:
+        for chunk in chunks:
+            out.append(embedder.encode(chunk))
+            bar.update(len(chunk))
+    return np.concatenate(out) if out else np.empty((0, embedder.dimension), dtype=np.float32)
+
+
+def _token_count(embedder: Embedder, texts: Iterable[str]) -> int:
+    texts = list(texts)
+    if not texts:
+        return 0
+    encoded = embedder.model.tokenizer(texts, truncation=True, max_length=embedder.max_tokens)
+    return sum(len(ids) for ids in encoded["input_ids"])
+
+
+def _assemble(
+    reused: list[np.ndarray | None], records: list[DocumentRecord], fresh: np.ndarray, dimension: int
+) -> np.ndarray:
+    """Rows in passage order: reused vectors where a document was unchanged, fresh ones otherwise."""
+    total = sum(r.passage_count for r in records)
+    embeddings = np.empty((total, dimension), dtype=np.float32)
+    cursor = 0
+    for block, record in zip(reused, records):
+        rows = slice(record.first_passage, record.first_passage + record.passage_count)
+        if block is None:
+            embeddings[rows] = fresh[cursor : cursor + record.passage_count]
+            cursor += record.passage_count
+        else:
+            embeddings[rows] = block
+    return embeddings
+
+
+def _summarise(report: BuildReport, manifest: Manifest) -> None:
+    report.documents = len(manifest.documents)
+    report.pages = sum(d.pages or 0 for d in manifest.documents)
+    report.passages = manifest.passage_count
+
+
+def _summarise_unchanged(report: BuildReport, manifest: Manifest, started: float) -> None:
+    report.unchanged = len(manifest.documents)
+    _summarise(report, manifest)
+    report.seconds = time.perf_counter() - started

@@ -1,0 +1,121 @@
+"""Retrieval quality as numbers: the engine beside BM25 alone and dense alone, on the same passages."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from index.search import Method, Response, Searcher
+
+METHODS: tuple[Method, ...] = ("hybrid", "bm25", "dense")
+_QUOTES = str.maketrans("‘’‚‛“”„‟–—‐‑−", "''''\"\"\"\"-----")
+
+
+def fold(text: str) -> str:
+    """Case, whitespace, curly quotes and dashes folded, as the question files compare phrases."""
+    return re.sub(r"\s+", " ", text.translate(_QUOTES).lower()).strip()
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    kind: str  # single | paraphrase | acronym | multi | none
+    question: str
+    expect: tuple[str, ...]
+
+
+def load_questions(path: Path) -> list[Question]:
+    questions = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            raw = json.loads(line)
+            questions.append(Question(raw["id"], raw["kind"], raw["question"], tuple(raw.get("expect", ()))))
+        except (json.JSONDecodeError, KeyError) as error:
+            raise ValueError(f"{path}:{number}: not a question line ({error})") from error
+    return questions
+
+
+def first_hit(response: Response, phrases: tuple[str, ...]) -> int | None:
+    """Rank of the first result containing any expected phrase."""
+    wanted = [fold(p) for p in phrases]
+    for result in response.results:
+        text = fold(result.text)
+        if any(p in text for p in wanted):
+            return result.rank
+    return None
+
+
+def phrases_found(response: Response, phrases: tuple[str, ...], depth: int) -> int:
+    texts = [fold(r.text) for r in response.results[:depth]]
+    return sum(any(fold(p) in t for t in texts) for p in phrases)
+
+
+@dataclass
+class Scores:
+    """The metrics of one method over one question set."""
+
+    values: dict[str, float | None] = field(default_factory=dict)
+    misses: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {**{k: (round(v, 4) if v is not None else None) for k, v in self.values.items()}, "misses": self.misses}
+
+
+def _mean(values: list[float]) -> float | None:
+    return float(np.mean(values)) if values else None
+
+
+def score_method(searcher: Searcher, questions: list[Question], method: Method) -> Scores:
+    ranks: list[int | None] = []
+    recalls: list[float] = []
+    abstained: list[bool] = []
+    answered: list[bool] = []
+    latencies: list[float] = []
+    misses: list[str] = []
+    for question in questions:
+        response = searcher.search(question.question, k=10, method=method)
+        latencies.append(response.took_ms)
+        if question.kind == "none":
+            abstained.append(not response.answer.found)
+            if response.answer.found:
+                misses.append(question.id)
+            continue
+        answered.append(response.answer.found)
+        if question.kind == "multi":
+            recall = phrases_found(response, question.expect, 5) / len(question.expect)
+            recalls.append(recall)
+            if recall < 1:
+                misses.append(question.id)
+            continue
+        rank = first_hit(response, question.expect)
+        ranks.append(rank)
+        if rank is None or rank > 5:
+            misses.append(question.id)
+
+    def hit(n: int) -> float | None:
+        return _mean([1.0 if r is not None and r <= n else 0.0 for r in ranks])
+
+    values = {
+        "hit@1": hit(1),
+        "hit@3": hit(3),
+        "hit@5": hit(5),
+        "mrr@10": _mean([1.0 / r if r is not None and r <= 10 else 0.0 for r in ranks]),
+        "multi_recall@5": _mean(recalls),
+        "abstain_ok": _mean([float(a) for a in abstained]),
+        "answered_ok": _mean([float(a) for a in answered]),
+        "p50_ms": float(np.percentile(latencies, 50)) if latencies else None,
+        "p95_ms": float(np.percentile(latencies, 95)) if latencies else None,
+    }
+    return Scores(values, misses)
+
+
+def evaluate(searcher: Searcher, questions: list[Question]) -> dict[str, Scores]:
+    """Every method on the same index and questions, in the same run."""
+    searcher.search("warm up the model and caches", k=1)
+    return {method: score_method(searcher, questions, method) for method in METHODS}

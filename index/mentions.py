@@ -1,0 +1,60 @@
+"""Organisations and document types a question names ("what did Kent decide..."), so ranking
+can prefer those documents without hiding the rest."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from index.store import DocumentRecord
+
+# Words that say what kind of body an organisation is, not which one; what is left names it.
+_GENERIC = re.compile(
+    r"\b(county|city|district|borough|metropolitan|council|nhs|integrated care board|icb|"
+    r"and|of|the|for|care quality commission)\b",
+    re.IGNORECASE,
+)
+_TYPE_WORDS = {
+    "minutes": ("minutes", "meeting", "resolved", "decided", "decide"),
+    "strategy": ("strategy", "strategies", "plan"),
+    "assessment": ("assessment", "inspection", "cqc"),
+    "policy": ("policy", "policies"),
+    "jsna": ("jsna", "needs assessment"),
+    "report": ("report",),
+}
+
+
+def organisation_names(organisation: str) -> list[str]:
+    """'Kent County Council' -> ['kent']; 'NHS Cambridgeshire and Peterborough ICB' ->
+    ['cambridgeshire', 'peterborough']."""
+    rest = _GENERIC.sub(" ", organisation)
+    return [word.lower() for word in re.findall(r"[A-Za-z][A-Za-z'-]+", rest) if len(word) > 2]
+
+
+@dataclass(frozen=True)
+class Mentions:
+    organisations: frozenset[str]  # organisations as recorded, that the question names
+    doc_types: frozenset[str]
+
+    def __bool__(self) -> bool:
+        return bool(self.organisations or self.doc_types)
+
+    def prefers(self, record: DocumentRecord) -> bool:
+        return record.organisation in self.organisations or record.doc_type in self.doc_types
+
+
+def find_mentions(question: str, documents: list[DocumentRecord]) -> Mentions:
+    words = set(re.findall(r"[a-z][a-z'-]+", question.lower()))
+    organisations = {
+        d.organisation
+        for d in documents
+        if d.organisation and words & set(organisation_names(d.organisation))
+    }
+    lowered = question.lower()
+    doc_types = {
+        kind
+        for kind, cues in _TYPE_WORDS.items()
+        if any(re.search(rf"\b{re.escape(cue)}\b", lowered) for cue in cues)
+        and any(d.doc_type == kind for d in documents)
+    }
+    return Mentions(frozenset(organisations), frozenset(doc_types))

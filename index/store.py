@@ -1,0 +1,264 @@
+"""The index on disk: the one module that knows its files, and how they are swapped in atomically.
+
+An index folder holds generations; `CURRENT` names the complete one. A build writes a new
+generation beside it and only then replaces `CURRENT` (an atomic rename), so a build killed at
+any moment leaves the previous index opening and answering, and readers never see half a write.
+
+    INDEX_DIR/CURRENT                  name of the live generation
+    INDEX_DIR/gen-<time>/manifest.json model, chunking settings, documents (with hashes), skipped files
+    INDEX_DIR/gen-<time>/passages.jsonl one passage per line, in document order
+    INDEX_DIR/gen-<time>/texts.jsonl    each document's full text and its blocks, for reading in context
+    INDEX_DIR/gen-<time>/embeddings.npy unit vectors, one row per passage
+    INDEX_DIR/gen-<time>/vectors.faiss  the FAISS index over those rows
+    INDEX_DIR/gen-<time>/keyword/       the BM25 index (bm25s)
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from index.keyword import KeywordIndex
+from index.vectors import build_vectors, load_vectors, save_vectors
+from ingest.document import Passage
+
+FORMAT_VERSION = 1
+CURRENT = "CURRENT"
+
+
+class IndexMissing(Exception):
+    """No index has been built in this folder yet."""
+
+
+class IndexBusy(Exception):
+    """Another ingest is writing this index right now."""
+
+
+class IndexMismatch(Exception):
+    """The index was built in a way this program cannot use as configured (model, format)."""
+
+
+@dataclass
+class DocumentRecord:
+    """What the index keeps about one document: enough to cite it and to tell if it changed."""
+
+    source: str
+    title: str
+    organisation: str | None
+    doc_type: str | None
+    date: str | None
+    pages: int | None
+    content_hash: str
+    first_passage: int  # passages of a document are contiguous
+    passage_count: int
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SkippedFile:
+    source: str
+    reason: str
+    content_hash: str
+
+
+@dataclass
+class Manifest:
+    """How the index was built; checked whenever it is opened."""
+
+    model: str
+    dimension: int
+    passage_tokens: int
+    overlap_tokens: int
+    context_tokens: int
+    vector_index: str
+    built_at: str
+    documents: list[DocumentRecord]
+    skipped: list[SkippedFile]
+    format_version: int = FORMAT_VERSION
+
+    @property
+    def passage_count(self) -> int:
+        return sum(d.passage_count for d in self.documents)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=1, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> Manifest:
+        raw = json.loads(text)
+        raw["documents"] = [DocumentRecord(**d) for d in raw["documents"]]
+        raw["skipped"] = [SkippedFile(**s) for s in raw["skipped"]]
+        return cls(**raw)
+
+
+@dataclass
+class DocumentText:
+    """A document's whole text with its blocks' spans, for showing a passage in its page."""
+
+    source: str
+    text: str
+    blocks: list[tuple[int, int, int | None, str | None]]  # start, end, page, section
+
+    def page_at(self, offset: int) -> int | None:
+        """The page of the block holding character `offset` of the text."""
+        for start, end, page, _ in self.blocks:
+            if start <= offset < end + 2:
+                return page
+        return None
+
+    def page_text(self, page: int) -> str:
+        return "\n\n".join(self.text[s:e] for s, e, p, _ in self.blocks if p == page)
+
+
+def _current_generation(index_dir: Path) -> Path:
+    pointer = index_dir / CURRENT
+    if not pointer.is_file():
+        raise IndexMissing(f"no index in {index_dir}: run `precedent ingest` to build one")
+    generation = index_dir / pointer.read_text(encoding="utf-8").strip()
+    if not (generation / "manifest.json").is_file():
+        raise IndexMissing(f"the index in {index_dir} is incomplete: run `precedent ingest` again")
+    return generation
+
+
+def read_manifest(index_dir: Path) -> Manifest:
+    """The live generation's manifest alone: cheap, for status and incremental builds."""
+    generation = _current_generation(index_dir)
+    manifest = Manifest.from_json((generation / "manifest.json").read_text(encoding="utf-8"))
+    if manifest.format_version != FORMAT_VERSION:
+        raise IndexMismatch(
+            f"the index in {index_dir} has format {manifest.format_version}, this program reads "
+            f"format {FORMAT_VERSION}: run `precedent ingest` to rebuild it"
+        )
+    return manifest
+
+
+@dataclass
+class Store:
+    """An opened index generation. Vectors and keyword scores are loaded; texts on demand."""
+
+    path: Path
+    manifest: Manifest
+    passages: list[Passage]
+    embeddings: np.ndarray
+    keyword: KeywordIndex
+    vectors: faiss.Index
+
+    @cached_property
+    def document_of_passage(self) -> np.ndarray:
+        """Position in `manifest.documents` of each passage's document."""
+        owner = np.zeros(len(self.passages), dtype=np.int32)
+        for number, record in enumerate(self.manifest.documents):
+            owner[record.first_passage : record.first_passage + record.passage_count] = number
+        return owner
+
+    @cached_property
+    def documents_by_source(self) -> dict[str, DocumentRecord]:
+        return {d.source: d for d in self.manifest.documents}
+
+    @cached_property
+    def _texts(self) -> dict[str, DocumentText]:
+        texts = {}
+        with (self.path / "texts.jsonl").open(encoding="utf-8") as handle:
+            for line in handle:
+                raw = json.loads(line)
+                texts[raw["source"]] = DocumentText(
+                    raw["source"], raw["text"], [tuple(b) for b in raw["blocks"]]
+                )
+        return texts
+
+    def document_text(self, source: str) -> DocumentText:
+        return self._texts[source]
+
+    def document_passages(self, source: str) -> list[Passage]:
+        record = self.documents_by_source[source]
+        return self.passages[record.first_passage : record.first_passage + record.passage_count]
+
+
+def open_store(index_dir: Path) -> Store:
+    generation = _current_generation(index_dir)
+    manifest = read_manifest(index_dir)
+    with (generation / "passages.jsonl").open(encoding="utf-8") as handle:
+        passages = [Passage(**json.loads(line)) for line in handle]
+    embeddings = np.load(generation / "embeddings.npy", mmap_mode="r")
+    keyword = KeywordIndex.load(generation / "keyword")
+    vectors = load_vectors(generation / "vectors.faiss")
+    return Store(generation, manifest, passages, embeddings, keyword, vectors)
+
+
+def write_store(
+    index_dir: Path,
+    manifest: Manifest,
+    passages: list[Passage],
+    embeddings: np.ndarray,
+    keyword_texts: list[str],
+    texts: list[DocumentText],
+) -> Path:
+    """Write a complete new generation, then make it the live one in a single rename."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    name = f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
+    partial = index_dir / f"{name}.partial"
+    partial.mkdir()
+    with (partial / "passages.jsonl").open("w", encoding="utf-8") as handle:
+        for passage in passages:
+            handle.write(json.dumps(asdict(passage), ensure_ascii=False) + "\n")
+    with (partial / "texts.jsonl").open("w", encoding="utf-8") as handle:
+        for document in texts:
+            handle.write(json.dumps(asdict(document), ensure_ascii=False) + "\n")
+    np.save(partial / "embeddings.npy", np.ascontiguousarray(embeddings, dtype=np.float32))
+    save_vectors(build_vectors(embeddings, manifest.vector_index), partial / "vectors.faiss")
+    KeywordIndex.build(keyword_texts).save(partial / "keyword")
+    (partial / "manifest.json").write_text(manifest.to_json(), encoding="utf-8")
+    _sync_tree(partial)
+    generation = index_dir / name
+    partial.rename(generation)
+    previous = index_dir / CURRENT
+    keep = {name, previous.read_text(encoding="utf-8").strip() if previous.is_file() else name}
+    pointer = index_dir / f"{CURRENT}.tmp"
+    pointer.write_text(name, encoding="utf-8")
+    _fsync(pointer)
+    os.replace(pointer, index_dir / CURRENT)
+    _remove_stale_generations(index_dir, keep)
+    return generation
+
+
+@contextmanager
+def build_lock(index_dir: Path) -> Iterator[None]:
+    """One writer at a time; the lock goes with the process, so a killed build never leaves it."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with (index_dir / ".lock").open("w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as error:
+            raise IndexBusy(f"another ingest is updating {index_dir}; try again when it ends") from error
+        yield
+
+
+def _fsync(path: Path) -> None:
+    with path.open("rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def _sync_tree(folder: Path) -> None:
+    for path in folder.rglob("*"):
+        if path.is_file():
+            _fsync(path)
+
+
+def _remove_stale_generations(index_dir: Path, keep: set[str]) -> None:
+    """Drop leftovers of killed builds and all but the previous generation, which a reader that
+    opened it before the swap (the app, mid-ingest) may still be reading texts from."""
+    for path in index_dir.glob("gen-*"):
+        if path.name not in keep and path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)

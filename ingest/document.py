@@ -1,0 +1,70 @@
+"""The dataclasses that leave `ingest/`: what a file says, page by page and section by section."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class UnreadableDocument(Exception):
+    """A file that cannot be indexed, with a reason a person can act on.
+
+    Raised by every reader for corrupt, encrypted, empty, image-only or undecodable files,
+    and for formats we do not support; ingest reports it and goes on with the next file.
+    """
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Block:
+    """A run of cleaned text that sits on one page (if the format has pages) under one heading."""
+
+    text: str
+    page: int | None = None  # 1-based page number; None for formats without pages
+    section: str | None = None  # nearest heading above this text, if any
+
+
+@dataclass
+class DocumentMetadata:
+    """What a citation shows about a document; inferred from the file, completed by the sidecar."""
+
+    title: str
+    organisation: str | None = None
+    doc_type: str | None = None  # minutes, strategy, report, assessment, policy, ...
+    date: str | None = None  # ISO date (YYYY-MM-DD, or YYYY-MM / YYYY when that is all that is stated)
+
+
+@dataclass
+class ParsedDocument:
+    """A readable file: its blocks in reading order, and what we know about it."""
+
+    source: str  # path relative to the documents folder, with forward slashes
+    metadata: DocumentMetadata
+    blocks: list[Block]
+    pages: int | None = None  # number of pages, for paged formats
+    warnings: list[str] = field(default_factory=list)  # non-fatal problems worth telling the user
+
+    @property
+    def text(self) -> str:
+        """The whole document as the passages' character offsets count it."""
+        return BLOCK_SEPARATOR.join(block.text for block in self.blocks)
+
+
+BLOCK_SEPARATOR = "\n\n"
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A piece of a document small enough for the embedding model, with where it came from."""
+
+    source: str  # the document's `source`
+    ordinal: int  # position of the passage within its document, from 0
+    text: str
+    page_start: int | None
+    page_end: int | None
+    section: str | None
+    char_start: int  # offsets into ParsedDocument.text
+    char_end: int

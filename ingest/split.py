@@ -1,0 +1,117 @@
+"""Split a parsed document into passages that fit the embedding model and keep page and section."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+from ingest.document import BLOCK_SEPARATOR, Block, ParsedDocument, Passage
+
+SEPARATORS = ["\n\n", "\n", ". ", "; ", ", ", " ", ""]
+
+
+@dataclass(frozen=True)
+class _Segment:
+    """Consecutive blocks under one heading: passages never straddle two sections."""
+
+    start: int  # offset of the first block in the document text
+    blocks: list[Block]
+    block_starts: list[int]
+
+    @property
+    def text(self) -> str:
+        return BLOCK_SEPARATOR.join(block.text for block in self.blocks)
+
+
+def _segments(document: ParsedDocument) -> Iterator[_Segment]:
+    offset = 0
+    current: list[Block] = []
+    starts: list[int] = []
+    for block in document.blocks:
+        if current and block.section != current[-1].section:
+            yield _Segment(starts[0], current, starts)
+            current, starts = [], []
+        current.append(block)
+        starts.append(offset)
+        offset += len(block.text) + len(BLOCK_SEPARATOR)
+    if current:
+        yield _Segment(starts[0], current, starts)
+
+
+def _pages(segment: _Segment, start: int, end: int) -> tuple[int | None, int | None]:
+    """First and last page of the blocks that the span [start, end) of the document touches."""
+    first = max(bisect_right(segment.block_starts, start) - 1, 0)
+    last = max(bisect_right(segment.block_starts, max(end - 1, start)) - 1, 0)
+    pages = [b.page for b in segment.blocks[first : last + 1] if b.page is not None]
+    return (min(pages), max(pages)) if pages else (None, None)
+
+
+def split_into_passages(
+    document: ParsedDocument,
+    count_tokens: Callable[[str], int],
+    passage_tokens: int,
+    overlap_tokens: int,
+) -> list[Passage]:
+    """Passages of at most `passage_tokens` word pieces, as counted by the embedding model."""
+    splitter = RecursiveCharacterTextSplitter(
+        chunk_size=passage_tokens,
+        chunk_overlap=overlap_tokens,
+        length_function=count_tokens,
+        separators=SEPARATORS,
+        keep_separator="end",
+    )
+    passages: list[Passage] = []
+    for segment in _segments(document):
+        for chunk in _fitting_chunks(splitter, segment.text, count_tokens, passage_tokens):
+            text, local_start = chunk
+            start = segment.start + local_start
+            end = start + len(text)
+            page_start, page_end = _pages(segment, start, end)
+            passages.append(
+                Passage(
+                    source=document.source,
+                    ordinal=len(passages),
+                    text=text,
+                    page_start=page_start,
+                    page_end=page_end,
+                    section=segment.blocks[0].section,
+                    char_start=start,
+                    char_end=end,
+                )
+            )
+    return passages
+
+
+def _fitting_chunks(
+    splitter: RecursiveCharacterTextSplitter,
+    text: str,
+    count_tokens: Callable[[str], int],
+    limit: int,
+) -> Iterator[tuple[str, int]]:
+    """The splitter's chunks with their offsets, re-split where one came out over the limit.
+
+    The splitter adds up the lengths of pieces, and word pieces at a join can differ from the
+    sum; checking the real count is what guarantees nothing is silently truncated. Offsets are
+    found here because the splitter's own `start_index` treats a token overlap as characters.
+    """
+    cursor = 0
+    for content in splitter.split_text(text):
+        start = text.find(content, cursor)
+        if start < 0 or not content.strip():
+            continue
+        cursor = start + 1
+        if count_tokens(content) <= limit:
+            yield content, start
+            continue
+        smaller = RecursiveCharacterTextSplitter(
+            chunk_size=max(limit // 2, 8),
+            chunk_overlap=0,
+            length_function=count_tokens,
+            separators=SEPARATORS,
+            keep_separator="end",
+        )
+        for text_part, part_start in _fitting_chunks(smaller, content, count_tokens, limit):
+            yield text_part, start + part_start

@@ -1,0 +1,65 @@
+"""Shared fixtures: the real bundled model, and real documents written by the tests."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from index.embedder import Embedder, load_embedder
+from index.settings import Settings
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+SEEDS = REPO / "documents"
+HARD = SHARED / "corpus" / "hard"
+
+
+def write_pdf(path: Path, pages: list[list[str]], footer: str | None = "Page {n} of {total}") -> Path:
+    """A real PDF with the given paragraphs on each page (reportlab), and a running footer."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    _, height = A4
+    for number, paragraphs in enumerate(pages, start=1):
+        y = height - 72
+        for paragraph in paragraphs:
+            for line in _wrap(paragraph, 90):
+                pdf.drawString(72, y, line)
+                y -= 14
+            y -= 10
+        if footer:
+            pdf.drawString(72, 40, footer.format(n=number, total=len(pages)))
+        pdf.showPage()
+    pdf.save()
+    return path
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    lines, line = [], ""
+    for word in text.split():
+        if len(line) + len(word) + 1 > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return lines + ([line] if line else [])
+
+
+@pytest.fixture(scope="session")
+def embedder() -> Embedder:
+    return load_embedder(Settings().model)
+
+
+@pytest.fixture(scope="session")
+def seeds_settings(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Settings:
+    """An index over the five seed documents that ship in documents/, built once per test run."""
+    from index.build import build_index
+
+    root = tmp_path_factory.mktemp("seeds")
+    shutil.copytree(SEEDS, root / "documents")
+    settings = Settings(documents_dir=root / "documents", index_dir=root / "index")
+    build_index(settings, embedder, progress=False)
+    return settings
