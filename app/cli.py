@@ -132,6 +132,19 @@ def evaluate_command(
         print_evaluation(console, methods)
 
 
+@cli.command("app")
+def app_command(
+    port: Annotated[int | None, typer.Option("--port", help="Port to serve on (default 8501).")] = None,
+    index: IndexOption = None,
+    model: ModelOption = None,
+    documents: Annotated[Path | None, typer.Option("--documents", help="Documents folder.")] = None,
+) -> None:
+    """Open the browser app on this computer (http://localhost:PORT)."""
+    from app.launch import run_app
+
+    raise typer.Exit(run_app(_settings(index, model, documents), port))
+
+
 @cli.command()
 def status(index: IndexOption = None) -> None:
     """What is indexed: documents, passages, model, when it was built, skipped files."""

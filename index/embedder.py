@@ -70,16 +70,22 @@ class Embedder:
         with torch_threads(self.threads):
             return self._encode(texts, progress)
 
-    def encode_short(self, texts: list[str]) -> np.ndarray:
-        """Questions and sentences on one thread: for a few short texts, a second thread costs
-        more in hand-over than it saves, and collapses when another process holds a core."""
+    def encode_query(self, text: str) -> np.ndarray:
+        """One question on one thread: for a single short text a second thread costs more in
+        hand-over than it saves, and collapses when another process holds the other core."""
         with torch_threads(1):
-            return self._encode(texts, False)
+            return self._encode([text], False)[0]
 
-    def _encode(self, texts: list[str], progress: bool) -> np.ndarray:
+    def encode_sentences(self, texts: list[str]) -> np.ndarray:
+        """Many short texts in small batches: texts are sorted by length before batching, so
+        small batches pad far less than one large one."""
+        with torch_threads(self.threads):
+            return self._encode(texts, False, batch_size=8)
+
+    def _encode(self, texts: list[str], progress: bool, batch_size: int | None = None) -> np.ndarray:
         vectors = self.model.encode(
             texts,
-            batch_size=self.batch_size,
+            batch_size=batch_size or self.batch_size,
             normalize_embeddings=True,
             convert_to_numpy=True,
             show_progress_bar=progress,

@@ -38,10 +38,20 @@ def split_sentences(text: str) -> list[Sentence]:
     return sentences
 
 
+def _is_heading(sentence: str) -> bool:
+    """A short line with no closing punctuation, or one in Title Case, is a heading, not an answer."""
+    words = sentence.split()
+    capitalised = sum(w[:1].isupper() for w in words)
+    return (len(words) < 10 and sentence[-1:] not in ".!?:;") or (
+        len(words) < 12 and capitalised >= 0.7 * len(words)
+    )
+
+
 def _candidates(text: str) -> list[Sentence]:
+    """Sentences that could answer something: not fragments, not headings (unless that is all)."""
     sentences = split_sentences(text)
-    long_enough = [s for s in sentences if len(s.text.split()) >= MIN_WORDS]
-    return long_enough or sentences
+    prose = [s for s in sentences if len(s.text.split()) >= MIN_WORDS and not _is_heading(s.text)]
+    return prose or [s for s in sentences if len(s.text.split()) >= MIN_WORDS] or sentences
 
 
 def highlight_passages(
@@ -56,7 +66,7 @@ def highlight_passages(
     flat = [s.text for sentences in per_passage for s in sentences]
     if not flat:
         return [[] for _ in passages]
-    similarities = embedder.encode_short(flat) @ query_vector
+    similarities = embedder.encode_sentences(flat) @ query_vector
     out, cursor = [], 0
     for sentences in per_passage:
         scores = similarities[cursor : cursor + len(sentences)]

@@ -50,6 +50,11 @@ class KeywordIndex:
         vocab = self.retriever.vocab_dict
         return [t for t in keyword_tokens([question])[0] if t in vocab]
 
+    def unknown_tokens(self, question: str) -> list[str]:
+        """The question's words that occur nowhere in the library."""
+        vocab = self.retriever.vocab_dict
+        return [t for t in keyword_tokens([question])[0] if t not in vocab]
+
     def scores(self, question: str) -> np.ndarray:
         tokens = self.known_tokens(question)
         size = int(self.retriever.scores["num_docs"])

@@ -23,28 +23,35 @@ ANSWER_SENTENCES = 3
 
 @dataclass(frozen=True)
 class Filters:
-    """Restrict a search to some documents. Text filters match case-insensitively, in part."""
+    """Restrict a search to some documents.
+
+    From the command line, text filters match in part and ignore case (`--org kent`); the app
+    offers the recorded values and sets `exact`, so "a.txt" never also selects "data.txt".
+    """
 
     organisations: tuple[str, ...] = ()
     doc_types: tuple[str, ...] = ()
     documents: tuple[str, ...] = ()
     since: str | None = None  # ISO date, or its year / year-month prefix
     until: str | None = None
+    exact: bool = False
 
     def __bool__(self) -> bool:
         return bool(self.organisations or self.doc_types or self.documents or self.since or self.until)
 
-    def admits(self, record: DocumentRecord) -> bool:
-        def contains(value: str | None, wanted: tuple[str, ...]) -> bool:
-            return not wanted or any(w.lower() in (value or "").lower() for w in wanted)
+    def _matches(self, wanted: tuple[str, ...], *values: str | None) -> bool:
+        if not wanted:
+            return True
+        if self.exact:
+            return any(v in wanted for v in values if v)
+        return any(w.lower() in v.lower() for w in wanted for v in values if v)
 
-        if not contains(record.organisation, self.organisations):
+    def admits(self, record: DocumentRecord) -> bool:
+        if not self._matches(self.organisations, record.organisation):
             return False
         if self.doc_types and (record.doc_type or "").lower() not in {t.lower() for t in self.doc_types}:
             return False
-        if self.documents and not any(
-            w.lower() in record.source.lower() or w.lower() in record.title.lower() for w in self.documents
-        ):
+        if not self._matches(self.documents, record.source, *(() if self.exact else (record.title,))):
             return False
         if self.since or self.until:
             if not record.date:
@@ -71,6 +78,7 @@ class SearchResult:
     score: float
     similarity: float
     highlights: list[str]
+    highlight_similarity: float  # of the best highlighted sentence to the question
     passage_number: int  # position in the index, for reading the passage in context
 
 
@@ -140,7 +148,7 @@ class Searcher:
         started = time.perf_counter()
         engine = method == "hybrid"  # the baselines see the question exactly as asked
         widened = self.glossary.widen(question) if engine and self.settings.expand_acronyms else question
-        query = self.embedder.encode_short([widened])[0]
+        query = self.embedder.encode_query(widened)
         timings["encode"] = _ms_since(started)
         allowed = self._allowed(filters)
         if allowed is not None and not len(allowed):
@@ -176,8 +184,8 @@ class Searcher:
         mark = time.perf_counter()
         results = self._results(found.query, found.top, found.similarities)
         answer = (
-            _answer(results, found.similarities, self.settings.min_similarity)
-            if self._found(method, found.top, found.similarities)
+            _answer(results, self.settings.min_similarity)
+            if self._found(method, question, results)
             else _not_found()
         )
         found.timings["highlight"] = _ms_since(mark)
@@ -232,12 +240,24 @@ class Searcher:
                 break
         return chosen
 
-    def _found(self, method: Method, top: list[tuple[int, float]], similarities: np.ndarray) -> bool:
-        if not top:
+    def _found(self, method: Method, question: str, results: list[SearchResult]) -> bool:
+        """Whether the library answers the question at all, or only offers weak matches.
+
+        The baselines decide plainly: BM25 on any matching word, dense on the similarity floor.
+        The engine also asks whether the question uses a word the library never does ("burial",
+        "Ofsted"): then the passages are about something else unless one sentence in them is a
+        close match on its own.
+        """
+        if not results:
             return False
         if method == "bm25":
             return True
-        return float(similarities.max()) >= self.settings.min_similarity
+        if max(r.similarity for r in results) < self.settings.min_similarity:
+            return False
+        if method == "dense" or not self.store.keyword.unknown_tokens(question):
+            return True
+        best_sentence = max(r.highlight_similarity for r in results[:ANSWER_SENTENCES])
+        return best_sentence >= self.settings.min_sentence_similarity
 
     def _results(
         self, query: np.ndarray, top: list[tuple[int, float]], similarities: np.ndarray
@@ -269,6 +289,7 @@ class Searcher:
             score=round(score, 6),
             similarity=round(similarity, 4),
             highlights=[text for text, _ in marks],
+            highlight_similarity=round(max((score for _, score in marks), default=0.0), 4),
             passage_number=number,
         )
 
@@ -281,13 +302,13 @@ class Searcher:
         return self.store.document_text(passage.source).page_at(offset) or passage.page_start
 
 
-def _answer(results: list[SearchResult], similarities: np.ndarray, floor: float) -> Answer:
+def _answer(results: list[SearchResult], floor: float) -> Answer:
     """The best highlighted sentence of each of the best relevant passages, with its citation."""
     parts, citations = [], []
-    for result, similarity in zip(results, similarities):
+    for result in results:
         if len(citations) == ANSWER_SENTENCES:
             break
-        if similarity < floor or not result.highlights:
+        if result.similarity < floor or not result.highlights:
             continue
         parts.append(f"{result.highlights[0]} [{result.rank}]")
         citations.append(result.rank)

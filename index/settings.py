@@ -44,7 +44,10 @@ class Settings:
     mention_boost: float = 0.3
     # Below this cosine similarity of the best passage, and without strong keyword evidence,
     # the engine answers "not found" rather than presenting weak matches.
-    min_similarity: float = 0.35
+    min_similarity: float = 0.30
+    # A question with a word the library never uses is answered only if some highlighted
+    # sentence is at least this similar to it.
+    min_sentence_similarity: float = 0.52
     # Passages whose embeddings are at least this similar are shown once.
     duplicate_similarity: float = 0.95
     # Above this many passages an approximate (HNSW) vector index is built instead of exact search.

@@ -122,6 +122,13 @@ class DocumentText:
         return "\n\n".join(self.text[s:e] for s, e, p, _ in self.blocks if p == page)
 
 
+def live_generation(index_dir: Path) -> str | None:
+    """Name of the complete generation the index points at now, or None before the first build.
+    It changes exactly when an ingest swaps a new index in, so readers can key caches on it."""
+    pointer = index_dir / CURRENT
+    return pointer.read_text(encoding="utf-8").strip() if pointer.is_file() else None
+
+
 def _current_generation(index_dir: Path) -> Path:
     pointer = index_dir / CURRENT
     if not pointer.is_file():

@@ -1,0 +1,113 @@
+"""End to end in a real browser: type a question, press Enter, see the cited document and page.
+
+Needs Debian's Chromium (/usr/bin/chromium) and the `playwright` Python package; it never
+downloads a browser. Every wait is bounded and the app's server is always stopped.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.launch import start_app, stop_app, wait_until_ready
+from tests.app.conftest import PDF_NAME, PDF_QUESTION, XSS_QUESTION
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshot-ask.png"
+WAIT_MS = 90_000
+
+# CI installs both, so there a missing browser is a failure rather than a skip.
+if os.environ.get("CI") and not CHROMIUM.exists():
+    raise RuntimeError("CI must install Debian's chromium for the browser test (see .ci/run)")
+sync_api = pytest.importorskip(
+    "playwright.sync_api", reason="the playwright package is not installed (pip install playwright)"
+)
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="needs Debian's chromium (apt-get install -y chromium)"
+)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url(app_library, tmp_path_factory) -> Iterator[str]:
+    port = free_port()
+    log = tmp_path_factory.mktemp("app-server") / "streamlit.log"
+    server = start_app(app_library, port, address="127.0.0.1", log=log)
+    try:
+        wait_until_ready(server, port, timeout=90)
+        yield f"http://127.0.0.1:{port}/"
+    except (RuntimeError, TimeoutError) as error:
+        raise AssertionError(f"{error}\n{log.read_text(errors='replace')[-3000:]}") from error
+    finally:
+        stop_app(server)
+
+
+@pytest.fixture(scope="module")
+def page(app_url) -> Iterator:
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            timeout=WAIT_MS,
+        )
+        try:
+            tab = browser.new_page(viewport={"width": 1280, "height": 900})
+            tab.set_default_timeout(WAIT_MS)
+            tab.goto(app_url, timeout=WAIT_MS)
+            yield tab
+        finally:
+            browser.close()
+
+
+def ask(page, question: str):
+    """Type the question, press Enter, and return the answer block once it is for this question."""
+    box = page.get_by_label("Your question")
+    box.fill(question)
+    box.press("Enter")
+    page.wait_for_function(
+        "q => [...document.querySelectorAll('.precedent-answer')].some(e => e.dataset.question === q)",
+        arg=question,
+        timeout=WAIT_MS,
+    )
+    page.locator(".precedent-card").first.wait_for(state="visible", timeout=WAIT_MS)
+    return page.locator(".precedent-answer")
+
+
+def test_question_shows_the_cited_document_and_page(page):
+    answer = ask(page, PDF_QUESTION)
+    assert "Wye, Chilham and Boughton" in answer.inner_text()
+    card = page.locator(".precedent-card").first
+    assert "[1] Health Improvement Fund annual report" in card.inner_text()
+    assert (
+        "Kent County Council · report · 2025-01 · p. 2"
+        in card.locator(".precedent-meta").inner_text()
+    )
+    assert PDF_NAME in card.inner_text()
+    assert (
+        card.locator("mark")
+        .first.inner_text()
+        .startswith("The Health Improvement Fund gave grants")
+    )
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT))
+
+
+def test_script_in_a_document_is_shown_not_run(page):
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    ask(page, XSS_QUESTION)
+    card = page.locator(".precedent-card", has_text="harbour zone").first
+    assert "<script>alert(1)</script>" in card.inner_text()
+    assert "<img src=x onerror=alert(1)>" in card.inner_text()
+    assert card.locator("script, img").count() == 0
+    page.wait_for_timeout(500)
+    assert dialogs == []
