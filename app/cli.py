@@ -146,6 +146,20 @@ def app_command(
 
 
 @cli.command()
+def define(term: Annotated[str, typer.Argument(help="An acronym, e.g. BCF, ICB, s75.")]) -> None:
+    """What an acronym of UK local government and health and care stands for."""
+    from index.glossary import default_glossary
+
+    found = default_glossary().lookup(term)
+    if found is None:
+        errors.print(f"{term!r} is not in the glossary (index/glossary.yaml).")
+        raise typer.Exit(1)
+    console.print(f"[bold]{found.acronym}[/bold]: {found.expansion}")
+    if found.note:
+        console.print(found.note)
+
+
+@cli.command()
 def status(index: IndexOption = None) -> None:
     """What is indexed: documents, passages, model, when it was built, skipped files."""
     settings = _settings(index)
@@ -158,7 +172,9 @@ def main() -> None:
     if debug:
         sys.argv.remove("--debug")
     try:
-        cli(standalone_mode=False)
+        code = cli(standalone_mode=False)  # without standalone mode, typer.Exit(n) returns n
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except USER_ERRORS as error:
         if debug:
             raise

@@ -52,3 +52,10 @@ def test_missing_index_is_one_clear_line(tmp_path):
     result = runner.invoke(cli, ["ask", "anything", "--index", str(tmp_path / "nowhere")])
     assert result.exit_code != 0
     assert "precedent ingest" in str(result.exception) or "precedent ingest" in result.output
+
+
+def test_define_explains_an_acronym_and_says_when_it_does_not_know():
+    known = runner.invoke(cli, ["define", "bcf"])
+    assert known.exit_code == 0 and "Better Care Fund" in known.stdout
+    unknown = runner.invoke(cli, ["define", "QQQZ"])
+    assert unknown.exit_code == 1
