@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from index.build import BuildReport
-from index.search import Response, SearchResult
-from index.store import Manifest
+if TYPE_CHECKING:  # the terminal only formats these; importing them would slow every command
+    from index.build import BuildReport
+    from index.search import Response, SearchResult
+    from index.store import Manifest
 
 
 def citation(result: SearchResult) -> str:
