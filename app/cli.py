@@ -48,13 +48,12 @@ def ingest(
 ) -> None:
     """Read the documents folder and bring the index up to date (only new or changed files)."""
     from index.build import build_index
-    from index.embedder import load_embedder
 
     _show_progress_messages()
     settings = _settings(index, model, path)
     if not settings.documents_dir.is_dir():
         raise FileNotFoundError(f"no documents folder at {settings.documents_dir}")
-    report = build_index(settings, load_embedder(settings.model, settings.device, settings.batch_size))
+    report = build_index(settings)
     print_build_report(console, report)
 
 
@@ -130,6 +129,36 @@ def evaluate_command(
         print(json.dumps({"questions": str(questions or beir), "methods": methods}, indent=2))
     else:
         print_evaluation(console, methods)
+
+
+@cli.command()
+def bench(
+    passages: Annotated[int | None, typer.Option("--passages", min=1, help="Measure queries over a synthetic index of N passages.")] = None,
+    ingest_dir: Annotated[Path | None, typer.Option("--ingest", help="Measure ingest of this folder instead.")] = None,
+    corpus: Annotated[Path | None, typer.Option("--corpus", help="Real documents the synthetic passages are made from.")] = None,
+    cache: Annotated[Path | None, typer.Option("--cache", help="Folder for benchmark indexes (default: bench/ beside the index).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    index: IndexOption = None,
+    model: ModelOption = None,
+) -> None:
+    """Measure speed and memory: query latency at N passages, or ingest against the model alone."""
+    from dataclasses import asdict
+
+    from index.bench import bench_ingest, bench_queries
+
+    if (passages is None) == (ingest_dir is None):
+        raise typer.BadParameter("give --passages N or --ingest DIR")
+    settings = _settings(index, model)
+    cache = cache or settings.index_dir.parent / "bench"
+    if passages is not None:
+        figures = asdict(bench_queries(settings, passages, corpus or settings.documents_dir, cache))
+    else:
+        figures = asdict(bench_ingest(settings, ingest_dir, cache / "ingest"))
+    if as_json:
+        print(json.dumps(figures))
+    else:
+        for name, value in figures.items():
+            console.print(f"{name:24} {value}")
 
 
 @cli.command("app")

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from index.embedder import Embedder
+from index.embedder import Embedder, load_embedder
 from index.settings import Settings
 from index.store import (
     DocumentRecord,
@@ -97,8 +97,14 @@ def _previous_manifest(settings: Settings) -> Manifest | None:
     return manifest if _same_settings(manifest, settings) else None
 
 
-def build_index(settings: Settings, embedder: Embedder, progress: bool | None = None) -> BuildReport:
-    """Bring the index up to date with the documents folder, embedding only what changed."""
+def build_index(
+    settings: Settings, embedder: Embedder | None = None, progress: bool | None = None
+) -> BuildReport:
+    """Bring the index up to date with the documents folder, embedding only what changed.
+
+    Without an embedder, the configured model is loaded only once something needs embedding,
+    so a run that finds nothing changed takes as long as hashing the files.
+    """
     started = time.perf_counter()
     progress = sys.stderr.isatty() if progress is None else progress
     root = settings.documents_dir
@@ -120,6 +126,7 @@ def build_index(settings: Settings, embedder: Embedder, progress: bool | None = 
             return report
 
         log.info("Reading %d new or changed files", len(to_read))
+        embedder = embedder or load_embedder(settings.model, settings.device, settings.batch_size)
         read_started = time.perf_counter()
         parsed: dict[str, ParsedDocument] = {}
         for source in tqdm(to_read, desc="Reading", unit="file", disable=not progress):

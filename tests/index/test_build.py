@@ -109,7 +109,9 @@ def test_unchanged_reingest_embeds_nothing_and_changes_are_incremental(tmp_path,
     first = build_index(settings, embedder, progress=False)
     assert first.embedded_passages > 0
 
-    again = build_index(settings, embedder, progress=False)
+    calls = load_embedder.cache_info()
+    again = build_index(settings, progress=False)  # no model given: loaded only if needed
+    assert load_embedder.cache_info() == calls
     assert again.embedded_passages == 0 and not again.written
     assert again.documents == first.documents and again.passages == first.passages
 
