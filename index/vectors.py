@@ -1,4 +1,9 @@
-"""The FAISS vector index: exact inner product for ordinary libraries, HNSW above a threshold."""
+"""The FAISS vector index: exact inner product for ordinary libraries, HNSW above a threshold.
+
+The HNSW graph is built over 8-bit scalar-quantised vectors: a quarter of float32's memory
+(about 0.4 GB rather than 1.5 GB per million passages) for a recall@10 that `precedent bench`
+measures against exact search.
+"""
 
 from __future__ import annotations
 
@@ -21,13 +26,17 @@ def vector_kind(count: int, ann_threshold: int) -> str:
 def build_vectors(embeddings: np.ndarray, kind: str) -> faiss.Index:
     """An index over unit vectors, so inner product is cosine similarity."""
     dimension = embeddings.shape[1]
+    vectors = np.ascontiguousarray(embeddings, dtype=np.float32)
     if kind == "hnsw":
-        index = faiss.IndexHNSWFlat(dimension, HNSW_NEIGHBOURS, faiss.METRIC_INNER_PRODUCT)
+        index = faiss.IndexHNSWSQ(
+            dimension, faiss.ScalarQuantizer.QT_8bit, HNSW_NEIGHBOURS, faiss.METRIC_INNER_PRODUCT
+        )
         index.hnsw.efConstruction = HNSW_BUILD_DEPTH
+        index.train(vectors)
     else:
         index = faiss.IndexFlatIP(dimension)
-    if len(embeddings):
-        index.add(np.ascontiguousarray(embeddings, dtype=np.float32))
+    if len(vectors):
+        index.add(vectors)
     return index
 
 
