@@ -57,7 +57,8 @@ def _candidates(text: str) -> list[Sentence]:
 def highlight_passages(
     embedder: Embedder, query_vector: np.ndarray, passages: list[str]
 ) -> list[list[tuple[str, float]]]:
-    """For each passage, its one to three best sentences with their similarity to the question.
+    """For each passage, its one to three best sentences, best first, with their similarity to
+    the question.
 
     All sentences of all passages go through the model in one batch: a handful of short texts,
     far cheaper than the passages themselves.
@@ -77,5 +78,5 @@ def highlight_passages(
         best = float(scores.max())
         order = np.argsort(-scores)[:MAX_SENTENCES]
         chosen = [i for i in order if scores[i] >= best * RELATIVE_CUTOFF or i == order[0]]
-        out.append([(sentences[i].text, float(scores[i])) for i in sorted(chosen)])
+        out.append([(sentences[i].text, float(scores[i])) for i in chosen])
     return out

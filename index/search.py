@@ -19,6 +19,7 @@ from ingest.document import Passage
 
 Method = Literal["hybrid", "bm25", "dense"]
 ANSWER_SENTENCES = 3
+ANSWER_RELATIVE = 0.85  # share of the closest sentence's similarity another must reach
 
 
 @dataclass(frozen=True)
@@ -303,18 +304,20 @@ class Searcher:
 
 
 def _answer(results: list[SearchResult], floor: float) -> Answer:
-    """The best highlighted sentence of each of the best relevant passages, with its citation."""
-    parts, citations = [], []
-    for result in results:
-        if len(citations) == ANSWER_SENTENCES:
-            break
-        if result.similarity < floor or not result.highlights:
-            continue
-        parts.append(f"{result.highlights[0]} [{result.rank}]")
-        citations.append(result.rank)
-    if not parts:
+    """The best highlighted sentence of up to three relevant passages in rank order, each with
+    its citation. The first relevant passage always leads (rank beats sentence similarity at
+    finding the right passage); another adds its sentence only if that sentence is nearly as
+    close to the question as the closest one."""
+    relevant = [r for r in results if r.similarity >= floor and r.highlights]
+    if not relevant:
         return _not_found()
-    return Answer(True, " ".join(parts), citations)
+    strongest = max(r.highlight_similarity for r in relevant)
+    chosen = [relevant[0]] + [
+        r for r in relevant[1:] if r.highlight_similarity >= ANSWER_RELATIVE * strongest
+    ]
+    chosen = chosen[:ANSWER_SENTENCES]
+    text = " ".join(f"{r.highlights[0]} [{r.rank}]" for r in chosen)
+    return Answer(True, text, [r.rank for r in chosen])
 
 
 def _not_found() -> Answer:
