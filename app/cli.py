@@ -109,7 +109,7 @@ def evaluate_command(
 ) -> None:
     """Measure retrieval: the engine beside BM25 alone and dense alone, on the same passages."""
     from app.terminal import print_evaluation
-    from index.embedder import load_embedder
+    from index.embedder import configured_embedder
 
     if (questions is None) == (beir is None):
         raise typer.BadParameter("give a questions file or --beir DIR")
@@ -117,7 +117,7 @@ def evaluate_command(
     if beir is not None:
         from index.beir import evaluate_beir
 
-        embedder = load_embedder(settings.model, settings.device, settings.batch_size)
+        embedder = configured_embedder(settings)
         methods = evaluate_beir(beir, settings.index_dir.parent / "beir", settings, embedder)
     else:
         from index.evaluate import evaluate, load_questions

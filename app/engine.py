@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from index.embedder import Embedder, ModelUnavailable, load_embedder
+from index.embedder import Embedder, ModelUnavailable, configured_embedder
 from index.search import Filters, Response, Searcher
 from index.settings import Settings, load_settings
 from index.store import (
@@ -31,14 +31,14 @@ def current_settings() -> Settings:
 
 
 @st.cache_resource(show_spinner="Loading the language model…", max_entries=2)
-def _embedder(model: str, device: str, batch_size: int) -> Embedder:
-    return load_embedder(model, device, batch_size)
+def _embedder(settings_key: str, _settings: Settings) -> Embedder:
+    return configured_embedder(_settings)
 
 
 @st.cache_resource(show_spinner="Opening the index…", max_entries=2)
 def _searcher(generation: str, settings_key: str, _settings: Settings) -> Searcher:
     """One searcher per generation and settings; the first two arguments are the cache key."""
-    embedder = _embedder(_settings.model, _settings.device, _settings.batch_size)
+    embedder = _embedder(f"{_settings.model}|{_settings.backend}|{_settings.device}", _settings)
     return Searcher(open_store(_settings.index_dir), embedder, _settings)
 
 

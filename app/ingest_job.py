@@ -76,9 +76,15 @@ def start_ingest(settings: Settings) -> IngestJob:
 
 
 @lru_cache(maxsize=1)
-def _build_embedder(model: str, device: str, batch_size: int) -> Embedder:
+def _build_embedder(settings: Settings) -> Embedder:
     """A second instance of the model, not the cached one that searches use."""
-    return load_embedder.__wrapped__(model, device, batch_size)
+    return load_embedder.__wrapped__(
+        settings.model,
+        settings.device,
+        settings.batch_size,
+        settings.backend,
+        settings.index_dir.parent / "models",
+    )
 
 
 class _StageHandler(logging.Handler):
@@ -101,7 +107,7 @@ def _run(job: IngestJob, settings: Settings) -> None:
     if _build_log.getEffectiveLevel() > logging.INFO:
         _build_log.setLevel(logging.INFO)
     try:
-        embedder = _build_embedder(settings.model, settings.device, settings.batch_size)
+        embedder = _build_embedder(settings)
         job.step, job.stage = 1, "Checking the documents folder"
         job.report = build_index(settings, embedder, progress=False)
         job.stage = "Done"

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from index.build import EMBED_CHUNK, build_index, embedding_text
-from index.embedder import Embedder, load_embedder
+from index.embedder import Embedder, configured_embedder
 from index.settings import Settings
 from index.store import Store, live_generation, open_store, write_store
 from index.vectors import search_vectors, vector_kind
@@ -127,7 +127,7 @@ def bench_queries(
 ) -> QueryFigures:
     """Build (or reuse) a synthetic index of `passages` passages from `corpus` and measure it."""
     folder, build_s = _cached_synthetic_index(settings, passages, corpus, cache)
-    embedder = _embedder(settings)
+    embedder = configured_embedder(settings)
     embedder.encode_query("warm up the model")
     rss_model = _rss_mb()
     started = time.perf_counter()
@@ -227,7 +227,7 @@ def _cached_synthetic_index(
 def _ensure_synthetic_index(
     settings: Settings, passages: int, corpus: Path, base: Path, cache: Path
 ) -> tuple[Path, bool]:
-    embedder = _embedder(settings)
+    embedder = configured_embedder(settings)
     build_index(replace(settings, documents_dir=corpus, index_dir=base), embedder, progress=False)
     kind = vector_kind(passages, settings.ann_threshold)
     folder = cache / f"{passages}-{_digest(RECIPE, live_generation(base), kind)}"
@@ -304,7 +304,7 @@ def bench_ingest(settings: Settings, documents: Path, work: Path) -> IngestFigur
     folder, index_dir = work / "documents", work / "index"
     shutil.rmtree(work, ignore_errors=True)
     shutil.copytree(documents, folder)
-    embedder = _embedder(settings)
+    embedder = configured_embedder(settings)
     settings = replace(settings, documents_dir=folder, index_dir=index_dir)
     embedder.encode(["warm up the model"])
     report = build_index(settings, embedder, progress=False)
@@ -353,16 +353,6 @@ def _edit_one_document(folder: Path) -> str | None:
                 handle.write("\n\nThis paragraph was added to measure re-ingest of one change.\n")
             return path.relative_to(folder).as_posix()
     return None
-
-
-def _embedder(settings: Settings) -> Embedder:
-    return load_embedder(
-        settings.model,
-        settings.device,
-        settings.batch_size,
-        settings.backend,
-        settings.index_dir.parent / "models",
-    )
 
 
 def _percentile(values: list[float], q: float) -> float:

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from index.embedder import Embedder, load_embedder
+from index.embedder import Embedder, configured_embedder, model_identity
 from index.settings import Settings
 from index.store import (
     DocumentRecord,
@@ -81,7 +81,7 @@ def keyword_text(title: str, section: str | None, text: str) -> str:
 
 def _same_settings(manifest: Manifest, settings: Settings) -> bool:
     return (manifest.model, manifest.passage_tokens, manifest.overlap_tokens, manifest.context_tokens) == (
-        settings.model,
+        model_identity(settings.model, settings.backend),
         settings.passage_tokens,
         settings.overlap_tokens,
         settings.context_tokens,
@@ -126,7 +126,7 @@ def build_index(
             return report
 
         log.info("Reading %d new or changed files", len(to_read))
-        embedder = embedder or load_embedder(settings.model, settings.device, settings.batch_size)
+        embedder = embedder or configured_embedder(settings)
         read_started = time.perf_counter()
         parsed: dict[str, ParsedDocument] = {}
         for source in tqdm(to_read, desc="Reading", unit="file", disable=not progress):
@@ -183,7 +183,7 @@ def build_index(
         embeddings = _assemble(vectors, records, fresh, embedder.dimension)
 
         manifest = Manifest(
-            model=settings.model,
+            model=embedder.identity,
             dimension=embedder.dimension,
             passage_tokens=settings.passage_tokens,
             overlap_tokens=settings.overlap_tokens,

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from index.settings import DEFAULT_MODEL
+from index.settings import DEFAULT_MODEL, Settings
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -48,9 +48,7 @@ class Embedder:
 
     @property
     def identity(self) -> str:
-        """What an index built with this embedder must record: vectors of another backend
-        are close to these but not the same, so the two must not be mixed in one index."""
-        return self.name if self.backend == "torch" else f"{self.name}@{self.backend}"
+        return model_identity(self.name, self.backend)
 
     @property
     def dimension(self) -> int:
@@ -86,8 +84,9 @@ class Embedder:
 
     def encode_sentences(self, texts: list[str]) -> np.ndarray:
         """Many short texts in small batches: texts are sorted by length before batching, so
-        small batches pad far less than one large one."""
-        with torch_threads(self.threads):
+        small batches pad far less than one large one. One thread, as for a question: a second
+        saves a little on an idle machine and costs many times that on a busy one."""
+        with torch_threads(1):
             return self._encode(texts, False, batch_size=8)
 
     def _encode(
@@ -213,6 +212,23 @@ def torch_threads(count: int | None) -> Iterator[None]:
 BACKENDS = ("torch", "onnx-int8")
 
 
+def model_identity(model: str, backend: str) -> str:
+    """What an index records as its model: vectors of another backend are close to these but
+    not the same, so the two must never be mixed in one index."""
+    return model if backend == "torch" else f"{model}@{backend}"
+
+
+def configured_embedder(settings: Settings) -> Embedder:
+    """The embedder the settings name, with the exported ONNX model kept beside the index."""
+    return load_embedder(
+        settings.model,
+        settings.device,
+        settings.batch_size,
+        settings.backend,
+        settings.index_dir.parent / "models",
+    )
+
+
 @lru_cache(maxsize=2)
 def load_embedder(
     model: str,
@@ -246,6 +262,11 @@ def load_embedder(
             raise ModelUnavailable(
                 "the onnx-int8 backend needs a folder to keep its exported model in"
             )
-        session, single = _onnx_sessions(export_onnx_int8(model, loaded, cache_dir))
+        try:
+            session, single = _onnx_sessions(export_onnx_int8(model, loaded, cache_dir))
+        except ImportError as error:
+            raise ModelUnavailable(
+                "the onnx-int8 backend needs onnxruntime and onnx: pip install 'precedent[onnx]'"
+            ) from error
         embedder.onnx = OnnxModel(loaded.tokenizer, session, single)
     return embedder

@@ -43,18 +43,32 @@ class Mentions:
         return record.organisation in self.organisations or record.doc_type in self.doc_types
 
 
-def find_mentions(question: str, documents: list[DocumentRecord]) -> Mentions:
-    words = set(re.findall(r"[a-z][a-z'-]+", question.lower()))
-    organisations = {
-        d.organisation
-        for d in documents
-        if d.organisation and words & set(organisation_names(d.organisation))
-    }
-    lowered = question.lower()
-    doc_types = {
-        kind
-        for kind, cues in _TYPE_WORDS.items()
-        if any(re.search(rf"\b{re.escape(cue)}\b", lowered) for cue in cues)
-        and any(d.doc_type == kind for d in documents)
-    }
-    return Mentions(frozenset(organisations), frozenset(doc_types))
+@dataclass(frozen=True)
+class MentionFinder:
+    """What names a library's organisations and types go by, worked out once per index so a
+    question is checked in time that does not grow with the number of documents."""
+
+    organisations_by_word: dict[str, frozenset[str]]
+    doc_types: frozenset[str]
+
+    @classmethod
+    def for_documents(cls, documents: list[DocumentRecord]) -> MentionFinder:
+        by_word: dict[str, set[str]] = {}
+        for organisation in {d.organisation for d in documents if d.organisation}:
+            for word in organisation_names(organisation):
+                by_word.setdefault(word, set()).add(organisation)
+        return cls(
+            {word: frozenset(orgs) for word, orgs in by_word.items()},
+            frozenset(d.doc_type for d in documents if d.doc_type),
+        )
+
+    def find(self, question: str) -> Mentions:
+        words = set(re.findall(r"[a-z][a-z'-]+", question.lower()))
+        organisations = {o for w in words for o in self.organisations_by_word.get(w, ())}
+        lowered = question.lower()
+        doc_types = {
+            kind
+            for kind, cues in _TYPE_WORDS.items()
+            if kind in self.doc_types and any(re.search(rf"\b{re.escape(cue)}\b", lowered) for cue in cues)
+        }
+        return Mentions(frozenset(organisations), frozenset(doc_types))

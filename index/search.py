@@ -8,10 +8,10 @@ from typing import Literal
 
 import numpy as np
 
-from index.embedder import Embedder, load_embedder
+from index.embedder import Embedder, configured_embedder
 from index.glossary import default_glossary
 from index.highlight import highlight_passages
-from index.mentions import find_mentions
+from index.mentions import MentionFinder
 from index.settings import Settings
 from index.store import DocumentRecord, IndexMismatch, Store, open_store
 from index.vectors import search_vectors
@@ -114,7 +114,7 @@ class Response:
 
 def open_searcher(settings: Settings) -> Searcher:
     """The index and model named by the settings, checked against each other."""
-    return Searcher(open_store(settings.index_dir), load_embedder(settings.model, settings.device), settings)
+    return Searcher(open_store(settings.index_dir), configured_embedder(settings), settings)
 
 
 class Searcher:
@@ -122,16 +122,17 @@ class Searcher:
 
     def __init__(self, store: Store, embedder: Embedder, settings: Settings) -> None:
         manifest = store.manifest
-        if manifest.model != embedder.name or manifest.dimension != embedder.dimension:
+        if manifest.model != embedder.identity or manifest.dimension != embedder.dimension:
             raise IndexMismatch(
                 f"the index was built with the model {manifest.model!r} ({manifest.dimension} "
-                f"dimensions) but the configured model is {embedder.name!r}: run `precedent ingest` "
+                f"dimensions) but the configured model is {embedder.identity!r}: run `precedent ingest` "
                 "to rebuild the index with this model, or set the model back"
             )
         self.store = store
         self.embedder = embedder
         self.settings = settings
         self.glossary = default_glossary()
+        self.mentions = MentionFinder.for_documents(store.manifest.documents)
 
     def _allowed(self, filters: Filters) -> np.ndarray | None:
         if not filters:
@@ -219,7 +220,7 @@ class Searcher:
     def _prefer_named(self, question: str, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
         """Lift passages of the organisations and document types the question names."""
         documents = self.store.manifest.documents
-        mentions = find_mentions(question, documents)
+        mentions = self.mentions.find(question)
         if not mentions or not self.settings.mention_boost:
             return ranked
         owner = self.store.document_of_passage

@@ -82,14 +82,9 @@ def ensure_index(settings) -> None:
         read_manifest(settings.index_dir)
     except IndexMissing:
         from index.build import build_index
-        from index.embedder import load_embedder
 
         print(f"No index in {settings.index_dir}: building it first (not timed).", file=sys.stderr)
-        build_index(
-            settings,
-            load_embedder(settings.model, settings.device, settings.batch_size),
-            progress=False,
-        )
+        build_index(settings, progress=False)
 
 
 def main() -> int:
