@@ -15,9 +15,26 @@ logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 # Words that shape a question ("How many...", "What did ... say") but say nothing of its topic:
 # passages use them too, so matching them only adds noise to the keyword ranking.
-QUESTION_WORDS = (
-    "what which who whom whose when where why how many much did does do say said says tell"
-).split()
+QUESTION_WORDS = [
+    "what",
+    "which",
+    "who",
+    "whom",
+    "whose",
+    "when",
+    "where",
+    "why",
+    "how",
+    "many",
+    "much",
+    "did",
+    "does",
+    "do",
+    "say",
+    "said",
+    "says",
+    "tell",
+]
 
 
 @lru_cache(maxsize=1)
