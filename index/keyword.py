@@ -13,6 +13,29 @@ import Stemmer
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
+# Words that shape a question ("How many...", "What did ... say") but say nothing of its topic:
+# passages use them too, so matching them only adds noise to the keyword ranking.
+QUESTION_WORDS = [
+    "what",
+    "which",
+    "who",
+    "whom",
+    "whose",
+    "when",
+    "where",
+    "why",
+    "how",
+    "many",
+    "much",
+    "did",
+    "does",
+    "do",
+    "say",
+    "said",
+    "says",
+    "tell",
+]
+
 
 @lru_cache(maxsize=1)
 def _stemmer() -> Stemmer.Stemmer:
@@ -24,6 +47,17 @@ def keyword_tokens(texts: list[str]) -> list[list[str]]:
     return bm25s.tokenize(
         texts, stopwords="en", stemmer=_stemmer(), return_ids=False, show_progress=False
     )
+
+
+@lru_cache(maxsize=1)
+def _question_stems() -> frozenset[str]:
+    return frozenset(_stemmer().stemWords(QUESTION_WORDS)) | frozenset(QUESTION_WORDS)
+
+
+def question_tokens(question: str) -> list[str]:
+    """The question's keyword tokens without the words that only make it a question."""
+    skip = _question_stems()
+    return [t for t in keyword_tokens([question])[0] if t not in skip]
 
 
 @dataclass
@@ -48,12 +82,12 @@ class KeywordIndex:
     def known_tokens(self, question: str) -> list[str]:
         """The question's tokens that occur somewhere in the library."""
         vocab = self.retriever.vocab_dict
-        return [t for t in keyword_tokens([question])[0] if t in vocab]
+        return [t for t in question_tokens(question) if t in vocab]
 
     def unknown_tokens(self, question: str) -> list[str]:
         """The question's words that occur nowhere in the library."""
         vocab = self.retriever.vocab_dict
-        return [t for t in keyword_tokens([question])[0] if t not in vocab]
+        return [t for t in question_tokens(question) if t not in vocab]
 
     def scores(self, question: str) -> np.ndarray:
         tokens = self.known_tokens(question)
