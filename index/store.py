@@ -6,8 +6,12 @@ any moment leaves the previous index opening and answering, and readers never se
 
     INDEX_DIR/CURRENT                  name of the live generation
     INDEX_DIR/gen-<time>/manifest.json model, chunking settings, documents (with hashes), skipped files
-    INDEX_DIR/gen-<time>/passages.jsonl one passage per line, in document order
-    INDEX_DIR/gen-<time>/texts.jsonl    each document's full text and its blocks, for reading in context
+    INDEX_DIR/gen-<time>/passages.jsonl one passage per line, in document order (+ .offsets.npy)
+    INDEX_DIR/gen-<time>/texts.jsonl    each document's full text and blocks, in manifest order,
+                                        for reading a passage in context (+ .offsets.npy)
+
+The JSON-lines files are read a line at a time through their offsets, so opening a
+million-passage index neither parses nor holds every passage.
     INDEX_DIR/gen-<time>/embeddings.npy unit vectors, one row per passage
     INDEX_DIR/gen-<time>/vectors.faiss  the FAISS index over those rows
     INDEX_DIR/gen-<time>/keyword/       the BM25 index (bm25s)
@@ -17,15 +21,17 @@ from __future__ import annotations
 
 import fcntl
 import json
+import mmap
 import os
 import shutil
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TypeVar, overload
 
 import faiss
 import numpy as np
@@ -34,7 +40,8 @@ from index.keyword import KeywordIndex
 from index.vectors import build_vectors, load_vectors, save_vectors
 from ingest.document import Passage
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+T = TypeVar("T")
 CURRENT = "CURRENT"
 
 
@@ -122,6 +129,41 @@ class DocumentText:
         return "\n\n".join(self.text[s:e] for s, e, p, _ in self.blocks if p == page)
 
 
+class JsonLines(Sequence[T]):
+    """Records of a JSON-lines file, read on demand through a table of line offsets."""
+
+    def __init__(self, path: Path, make: Callable[[dict], T]) -> None:
+        self.offsets = np.load(path.with_suffix(".offsets.npy"), mmap_mode="r")
+        self.make = make
+        with path.open("rb") as handle:
+            self.data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) if self.offsets[-1] else b""
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[T]: ...
+    def __getitem__(self, index: int | slice) -> T | list[T]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if not -len(self) <= index < len(self):
+            raise IndexError(index)
+        index %= len(self)
+        start, end = int(self.offsets[index]), int(self.offsets[index + 1])
+        return self.make(json.loads(self.data[start:end]))
+
+    @staticmethod
+    def write(path: Path, records: Iterable[dict]) -> None:
+        offsets = [0]
+        with path.open("wb") as handle:
+            for record in records:
+                handle.write(json.dumps(record, ensure_ascii=False).encode() + b"\n")
+                offsets.append(handle.tell())
+        np.save(path.with_suffix(".offsets.npy"), np.asarray(offsets, dtype=np.int64))
+
+
 def live_generation(index_dir: Path) -> str | None:
     """Name of the complete generation the index points at now, or None before the first build.
     It changes exactly when an ingest swaps a new index in, so readers can key caches on it."""
@@ -157,7 +199,7 @@ class Store:
 
     path: Path
     manifest: Manifest
-    passages: list[Passage]
+    passages: Sequence[Passage]
     embeddings: np.ndarray
     keyword: KeywordIndex
     vectors: faiss.Index
@@ -175,29 +217,29 @@ class Store:
         return {d.source: d for d in self.manifest.documents}
 
     @cached_property
-    def _texts(self) -> dict[str, DocumentText]:
-        texts = {}
-        with (self.path / "texts.jsonl").open(encoding="utf-8") as handle:
-            for line in handle:
-                raw = json.loads(line)
-                texts[raw["source"]] = DocumentText(
-                    raw["source"], raw["text"], [tuple(b) for b in raw["blocks"]]
-                )
-        return texts
+    def _texts(self) -> JsonLines[DocumentText]:
+        return JsonLines(self.path / "texts.jsonl", _document_text)
+
+    @cached_property
+    def _document_positions(self) -> dict[str, int]:
+        return {d.source: number for number, d in enumerate(self.manifest.documents)}
 
     def document_text(self, source: str) -> DocumentText:
-        return self._texts[source]
+        return self._texts[self._document_positions[source]]
 
     def document_passages(self, source: str) -> list[Passage]:
         record = self.documents_by_source[source]
         return self.passages[record.first_passage : record.first_passage + record.passage_count]
 
 
+def _document_text(raw: dict) -> DocumentText:
+    return DocumentText(raw["source"], raw["text"], [tuple(b) for b in raw["blocks"]])
+
+
 def open_store(index_dir: Path) -> Store:
     generation = _current_generation(index_dir)
     manifest = read_manifest(index_dir)
-    with (generation / "passages.jsonl").open(encoding="utf-8") as handle:
-        passages = [Passage(**json.loads(line)) for line in handle]
+    passages = JsonLines(generation / "passages.jsonl", lambda raw: Passage(**raw))
     embeddings = np.load(generation / "embeddings.npy", mmap_mode="r")
     keyword = KeywordIndex.load(generation / "keyword")
     vectors = load_vectors(generation / "vectors.faiss")
@@ -207,7 +249,7 @@ def open_store(index_dir: Path) -> Store:
 def write_store(
     index_dir: Path,
     manifest: Manifest,
-    passages: list[Passage],
+    passages: Sequence[Passage],
     embeddings: np.ndarray,
     keyword_texts: list[str],
     texts: list[DocumentText],
@@ -217,12 +259,8 @@ def write_store(
     name = f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
     partial = index_dir / f"{name}.partial"
     partial.mkdir()
-    with (partial / "passages.jsonl").open("w", encoding="utf-8") as handle:
-        for passage in passages:
-            handle.write(json.dumps(asdict(passage), ensure_ascii=False) + "\n")
-    with (partial / "texts.jsonl").open("w", encoding="utf-8") as handle:
-        for document in texts:
-            handle.write(json.dumps(asdict(document), ensure_ascii=False) + "\n")
+    JsonLines.write(partial / "passages.jsonl", (asdict(p) for p in passages))
+    JsonLines.write(partial / "texts.jsonl", (asdict(t) for t in texts))
     np.save(partial / "embeddings.npy", np.ascontiguousarray(embeddings, dtype=np.float32))
     save_vectors(build_vectors(embeddings, manifest.vector_index), partial / "vectors.faiss")
     KeywordIndex.build(keyword_texts).save(partial / "keyword")
