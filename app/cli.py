@@ -17,13 +17,24 @@ from index.settings import Settings, load_settings
 from index.store import IndexBusy, IndexMismatch, IndexMissing, read_manifest
 from ingest.sidecar import SidecarError
 
-cli = typer.Typer(add_completion=False, no_args_is_help=True, help="Search council and NHS documents, offline.")
+cli = typer.Typer(
+    add_completion=False, no_args_is_help=True, help="Search council and NHS documents, offline."
+)
 console = Console()
 errors = Console(stderr=True)
 
-USER_ERRORS = (IndexMissing, IndexMismatch, IndexBusy, ModelUnavailable, SidecarError, FileNotFoundError)
+USER_ERRORS = (
+    IndexMissing,
+    IndexMismatch,
+    IndexBusy,
+    ModelUnavailable,
+    SidecarError,
+    FileNotFoundError,
+)
 
-IndexOption = Annotated[Path | None, typer.Option("--index", help="Index folder (or PRECEDENT_INDEX_DIR).")]
+IndexOption = Annotated[
+    Path | None, typer.Option("--index", help="Index folder (or PRECEDENT_INDEX_DIR).")
+]
 ModelOption = Annotated[str | None, typer.Option("--model", help="Embedding model name or folder.")]
 
 
@@ -36,13 +47,17 @@ def _show_progress_messages() -> None:
     logger.setLevel(logging.INFO)
 
 
-def _settings(index: Path | None = None, model: str | None = None, documents: Path | None = None) -> Settings:
+def _settings(
+    index: Path | None = None, model: str | None = None, documents: Path | None = None
+) -> Settings:
     return load_settings().with_overrides(index_dir=index, model=model, documents_dir=documents)
 
 
 @cli.command()
 def ingest(
-    path: Annotated[Path | None, typer.Argument(help="Documents folder (default: documents/).")] = None,
+    path: Annotated[
+        Path | None, typer.Argument(help="Documents folder (default: documents/).")
+    ] = None,
     index: IndexOption = None,
     model: ModelOption = None,
 ) -> None:
@@ -72,12 +87,25 @@ def ask(
     question: Annotated[str | None, typer.Argument(help="Your question, in quotes.")] = None,
     k: Annotated[int, typer.Option("--k", min=1, max=50, help="How many passages to show.")] = 5,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
-    batch: Annotated[Path | None, typer.Option("--batch", help="File of questions; prints JSON lines.")] = None,
-    org: Annotated[list[str] | None, typer.Option("--org", help="Only this organisation (repeatable).")] = None,
-    doc_type: Annotated[list[str] | None, typer.Option("--type", help="Only this document type.")] = None,
-    doc: Annotated[list[str] | None, typer.Option("--doc", help="Only documents whose file or title contains this.")] = None,
-    since: Annotated[str | None, typer.Option("--since", help="Documents dated on or after (YYYY[-MM[-DD]]).")] = None,
-    until: Annotated[str | None, typer.Option("--until", help="Documents dated on or before.")] = None,
+    batch: Annotated[
+        Path | None, typer.Option("--batch", help="File of questions; prints JSON lines.")
+    ] = None,
+    org: Annotated[
+        list[str] | None, typer.Option("--org", help="Only this organisation (repeatable).")
+    ] = None,
+    doc_type: Annotated[
+        list[str] | None, typer.Option("--type", help="Only this document type.")
+    ] = None,
+    doc: Annotated[
+        list[str] | None,
+        typer.Option("--doc", help="Only documents whose file or title contains this."),
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Documents dated on or after (YYYY[-MM[-DD]]).")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Documents dated on or before.")
+    ] = None,
     index: IndexOption = None,
     model: ModelOption = None,
 ) -> None:
@@ -90,7 +118,10 @@ def ask(
     searcher = open_searcher(_settings(index, model))
     if batch is not None:
         for text in _questions(batch):
-            print(json.dumps(searcher.search(text, k, filters).to_dict(), ensure_ascii=False), flush=True)
+            print(
+                json.dumps(searcher.search(text, k, filters).to_dict(), ensure_ascii=False),
+                flush=True,
+            )
         return
     response = searcher.search(question, k, filters)
     if as_json:
@@ -101,8 +132,12 @@ def ask(
 
 @cli.command("eval")
 def evaluate_command(
-    questions: Annotated[Path | None, typer.Argument(help="Questions file (JSON lines, as eval/dev.jsonl).")] = None,
-    beir: Annotated[Path | None, typer.Option("--beir", help="A BEIR-layout folder instead.")] = None,
+    questions: Annotated[
+        Path | None, typer.Argument(help="Questions file (JSON lines, as eval/dev.jsonl).")
+    ] = None,
+    beir: Annotated[
+        Path | None, typer.Option("--beir", help="A BEIR-layout folder instead.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     index: IndexOption = None,
     model: ModelOption = None,
@@ -133,10 +168,25 @@ def evaluate_command(
 
 @cli.command()
 def bench(
-    passages: Annotated[int | None, typer.Option("--passages", min=1, help="Measure queries over a synthetic index of N passages.")] = None,
-    ingest_dir: Annotated[Path | None, typer.Option("--ingest", help="Measure ingest of this folder instead.")] = None,
-    corpus: Annotated[Path | None, typer.Option("--corpus", help="Real documents the synthetic passages are made from.")] = None,
-    cache: Annotated[Path | None, typer.Option("--cache", help="Folder for benchmark indexes (default: bench/ beside the index).")] = None,
+    passages: Annotated[
+        int | None,
+        typer.Option(
+            "--passages", min=1, help="Measure queries over a synthetic index of N passages."
+        ),
+    ] = None,
+    ingest_dir: Annotated[
+        Path | None, typer.Option("--ingest", help="Measure ingest of this folder instead.")
+    ] = None,
+    corpus: Annotated[
+        Path | None,
+        typer.Option("--corpus", help="Real documents the synthetic passages are made from."),
+    ] = None,
+    cache: Annotated[
+        Path | None,
+        typer.Option(
+            "--cache", help="Folder for benchmark indexes (default: bench/ beside the index)."
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     index: IndexOption = None,
     model: ModelOption = None,
@@ -163,7 +213,9 @@ def bench(
 
 @cli.command("app")
 def app_command(
-    port: Annotated[int | None, typer.Option("--port", help="Port to serve on (default 8501).")] = None,
+    port: Annotated[
+        int | None, typer.Option("--port", help="Port to serve on (default 8501).")
+    ] = None,
     index: IndexOption = None,
     model: ModelOption = None,
     documents: Annotated[Path | None, typer.Option("--documents", help="Documents folder.")] = None,

@@ -74,7 +74,9 @@ def sidebar_filters(manifest: Manifest) -> tuple[Filters, int]:
             "Documents", list(titles), format_func=titles.__getitem__, key="filter_docs"
         )
         k = st.slider("Passages to show", 1, 20, 5, key="k")
-    filters = Filters(tuple(chosen_orgs), tuple(chosen_types), tuple(chosen_docs), since, until, exact=True)
+    filters = Filters(
+        tuple(chosen_orgs), tuple(chosen_types), tuple(chosen_docs), since, until, exact=True
+    )
     return filters, k
 
 

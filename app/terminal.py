@@ -61,9 +61,14 @@ def print_build_report(console: Console, report: BuildReport) -> None:
     table.add_row("Documents indexed", str(report.documents))
     table.add_row("Pages", str(report.pages))
     table.add_row("Passages", str(report.passages))
-    table.add_row("Added / changed / removed / unchanged",
-                  f"{len(report.added)} / {len(report.changed)} / {len(report.removed)} / {report.unchanged}")
-    table.add_row("Passages embedded", f"{report.embedded_passages} ({report.tokens_per_second:,.0f} tokens/s)")
+    table.add_row(
+        "Added / changed / removed / unchanged",
+        f"{len(report.added)} / {len(report.changed)} / {len(report.removed)} / {report.unchanged}",
+    )
+    table.add_row(
+        "Passages embedded",
+        f"{report.embedded_passages} ({report.tokens_per_second:,.0f} tokens/s)",
+    )
     table.add_row("Skipped files", str(len(report.skipped)))
     table.add_row("Time", f"{report.seconds:.1f} s")
     console.print(table)
@@ -85,14 +90,28 @@ def print_skipped(console: Console, skipped: list) -> None:
 
 def print_status(console: Console, manifest: Manifest, index_dir: str) -> None:
     console.print(f"Index: {index_dir}")
-    console.print(f"Built {manifest.built_at} with model {manifest.model} ({manifest.vector_index} vectors)")
+    console.print(
+        f"Built {manifest.built_at} with model {manifest.model} ({manifest.vector_index} vectors)"
+    )
     console.print(f"{len(manifest.documents)} documents, {manifest.passage_count} passages")
     table = Table(title="Documents")
     for column in ("Title", "Organisation", "Type", "Date", "Pages", "Passages", "File"):
         table.add_column(column)
     for d in manifest.documents:
-        table.add_row(*(escape(str(v)) if v is not None else "" for v in (
-            d.title, d.organisation, d.doc_type, d.date, d.pages, d.passage_count, d.source)))
+        table.add_row(
+            *(
+                escape(str(v)) if v is not None else ""
+                for v in (
+                    d.title,
+                    d.organisation,
+                    d.doc_type,
+                    d.date,
+                    d.pages,
+                    d.passage_count,
+                    d.source,
+                )
+            )
+        )
     console.print(table)
     print_skipped(console, manifest.skipped)
 
@@ -107,7 +126,9 @@ def print_evaluation(console: Console, methods: dict[str, dict]) -> None:
     metrics = [key for key in methods[names[0]] if key != "misses"]
     for metric in metrics:
         cells = [methods[n].get(metric) for n in names]
-        table.add_row(metric, *("–" if v is None else f"{v:.3f}" if v < 10 else f"{v:.1f}" for v in cells))
+        table.add_row(
+            metric, *("–" if v is None else f"{v:.3f}" if v < 10 else f"{v:.1f}" for v in cells)
+        )
     console.print(table)
     for name in names:
         misses = methods[name].get("misses")

@@ -41,11 +41,15 @@ class BeirSet:
 
 
 def _jsonl(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [
+        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
 
 
 def load_beir(folder: Path) -> BeirSet:
-    corpus = {str(r["_id"]): (r.get("title") or "", r["text"]) for r in _jsonl(folder / "corpus.jsonl")}
+    corpus = {
+        str(r["_id"]): (r.get("title") or "", r["text"]) for r in _jsonl(folder / "corpus.jsonl")
+    }
     queries = {str(r["_id"]): r["text"] for r in _jsonl(folder / "queries.jsonl")}
     qrels: dict[str, dict[str, int]] = {}
     with (folder / "qrels" / "test.tsv").open(encoding="utf-8") as handle:
@@ -67,11 +71,21 @@ def _index_corpus(data: BeirSet, index_dir: Path, settings: Settings, embedder: 
     for number, doc_id in enumerate(ids):
         title, text = data.corpus[doc_id]
         passages.append(Passage(doc_id, 0, text, None, None, None, 0, len(text)))
-        records.append(DocumentRecord(doc_id, title or doc_id, None, None, None, None, "", number, 1))
-        embed.append(embedder.truncate(embedding_text(embedder, title or doc_id, None, text, 32), embedder.max_tokens - 2))
+        records.append(
+            DocumentRecord(doc_id, title or doc_id, None, None, None, None, "", number, 1)
+        )
+        embed.append(
+            embedder.truncate(
+                embedding_text(embedder, title or doc_id, None, text, 32), embedder.max_tokens - 2
+            )
+        )
         keywords.append(keyword_text(title, None, text))
         texts.append(DocumentText(doc_id, text, [(0, len(text), None, None)]))
-    vectors = embedder.encode(embed, progress=True) if embed else np.empty((0, embedder.dimension), np.float32)
+    vectors = (
+        embedder.encode(embed, progress=True)
+        if embed
+        else np.empty((0, embedder.dimension), np.float32)
+    )
     manifest = Manifest(
         model=settings.model,
         dimension=embedder.dimension,
@@ -99,7 +113,9 @@ def recall_at(ranked: list[str], relevant: dict[str, int], depth: int) -> float:
     return len(wanted & set(ranked[:depth])) / len(wanted) if wanted else 0.0
 
 
-def evaluate_beir(folder: Path, cache_root: Path, settings: Settings, embedder: Embedder) -> dict[str, dict]:
+def evaluate_beir(
+    folder: Path, cache_root: Path, settings: Settings, embedder: Embedder
+) -> dict[str, dict]:
     """nDCG@10 and Recall@100 of each method; the corpus is embedded on the first run only."""
     data = load_beir(folder)
     index_dir = _cache_dir(folder, cache_root, settings.model)

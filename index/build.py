@@ -69,7 +69,9 @@ def content_hash(path: Path, overrides: dict[str, str] | None) -> str:
     return digest.hexdigest()
 
 
-def embedding_text(embedder: Embedder, title: str, section: str | None, text: str, budget: int) -> str:
+def embedding_text(
+    embedder: Embedder, title: str, section: str | None, text: str, budget: int
+) -> str:
     """What the model reads for a passage: its title and heading as context, then the passage."""
     context = title if not section or section == title else f"{title} — {section}"
     return f"{embedder.truncate(context, budget)}\n{text}"
@@ -80,7 +82,12 @@ def keyword_text(title: str, section: str | None, text: str) -> str:
 
 
 def _same_settings(manifest: Manifest, settings: Settings) -> bool:
-    return (manifest.model, manifest.passage_tokens, manifest.overlap_tokens, manifest.context_tokens) == (
+    return (
+        manifest.model,
+        manifest.passage_tokens,
+        manifest.overlap_tokens,
+        manifest.context_tokens,
+    ) == (
         model_identity(settings.model, settings.backend),
         settings.passage_tokens,
         settings.overlap_tokens,
@@ -121,7 +128,12 @@ def build_index(
         to_read = [s for s in files if old_docs.get(s, _NO_RECORD).content_hash != hashes[s]]
         to_read = [s for s in to_read if old_skips.get(s, _NO_SKIP).content_hash != hashes[s]]
         report.skipped = [old_skips[s] for s in files if s in old_skips and s not in to_read]
-        if previous and not to_read and not report.removed and len(report.skipped) == len(previous.skipped):
+        if (
+            previous
+            and not to_read
+            and not report.removed
+            and len(report.skipped) == len(previous.skipped)
+        ):
             _summarise_unchanged(report, previous, started)
             return report
 
@@ -136,14 +148,19 @@ def build_index(
                 report.skipped.append(SkippedFile(source, error.reason, hashes[source]))
         report.read_seconds = time.perf_counter() - read_started
 
-        old_store = open_store(settings.index_dir) if previous and len(parsed) < len(files) else None
+        old_store = (
+            open_store(settings.index_dir) if previous and len(parsed) < len(files) else None
+        )
         records, passages, vectors, texts, keywords = [], [], [], [], []
         new_passages: list[tuple[int, str]] = []  # (position in `passages`, text to embed)
         for source in sorted(files):
             if source in parsed:
                 document = parsed[source]
                 doc_passages = split_into_passages(
-                    document, embedder.count_tokens, settings.passage_tokens, settings.overlap_tokens
+                    document,
+                    embedder.count_tokens,
+                    settings.passage_tokens,
+                    settings.overlap_tokens,
                 )
                 if not doc_passages:
                     report.skipped.append(SkippedFile(source, "no text to index", hashes[source]))
@@ -155,7 +172,11 @@ def build_index(
                         (
                             len(passages) + passage.ordinal,
                             embedding_text(
-                                embedder, record.title, passage.section, passage.text, settings.context_tokens
+                                embedder,
+                                record.title,
+                                passage.section,
+                                passage.text,
+                                settings.context_tokens,
                             ),
                         )
                     )
@@ -167,7 +188,9 @@ def build_index(
                 doc_passages = old_store.document_passages(source)
                 record = DocumentRecord(**{**old.__dict__, "first_passage": len(passages)})
                 texts.append(old_store.document_text(source))
-                vectors.append(old_store.embeddings[old.first_passage : old.first_passage + old.passage_count])
+                vectors.append(
+                    old_store.embeddings[old.first_passage : old.first_passage + old.passage_count]
+                )
             else:
                 continue
             records.append(record)
@@ -259,7 +282,10 @@ def _token_count(embedder: Embedder, texts: Iterable[str]) -> int:
 
 
 def _assemble(
-    reused: list[np.ndarray | None], records: list[DocumentRecord], fresh: np.ndarray, dimension: int
+    reused: list[np.ndarray | None],
+    records: list[DocumentRecord],
+    fresh: np.ndarray,
+    dimension: int,
 ) -> np.ndarray:
     """Rows in passage order: reused vectors where a document was unchanged, fresh ones otherwise."""
     total = sum(r.passage_count for r in records)

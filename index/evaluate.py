@@ -35,7 +35,9 @@ def load_questions(path: Path) -> list[Question]:
             continue
         try:
             raw = json.loads(line)
-            questions.append(Question(raw["id"], raw["kind"], raw["question"], tuple(raw.get("expect", ()))))
+            questions.append(
+                Question(raw["id"], raw["kind"], raw["question"], tuple(raw.get("expect", ())))
+            )
         except (json.JSONDecodeError, KeyError) as error:
             raise ValueError(f"{path}:{number}: not a question line ({error})") from error
     return questions
@@ -64,7 +66,10 @@ class Scores:
     misses: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return {**{k: (round(v, 4) if v is not None else None) for k, v in self.values.items()}, "misses": self.misses}
+        return {
+            **{k: (round(v, 4) if v is not None else None) for k, v in self.values.items()},
+            "misses": self.misses,
+        }
 
 
 def _mean(values: list[float]) -> float | None:

@@ -34,7 +34,12 @@ class Glossary:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         return cls(
             tuple(
-                Term(str(key), entry["expansion"], tuple(entry.get("aliases") or ()), entry.get("note"))
+                Term(
+                    str(key),
+                    entry["expansion"],
+                    tuple(entry.get("aliases") or ()),
+                    entry.get("note"),
+                )
                 for key, entry in raw.items()
             )
         )

@@ -69,6 +69,7 @@ class MentionFinder:
         doc_types = {
             kind
             for kind, cues in _TYPE_WORDS.items()
-            if kind in self.doc_types and any(re.search(rf"\b{re.escape(cue)}\b", lowered) for cue in cues)
+            if kind in self.doc_types
+            and any(re.search(rf"\b{re.escape(cue)}\b", lowered) for cue in cues)
         }
         return Mentions(frozenset(organisations), frozenset(doc_types))

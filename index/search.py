@@ -38,7 +38,9 @@ class Filters:
     exact: bool = False
 
     def __bool__(self) -> bool:
-        return bool(self.organisations or self.doc_types or self.documents or self.since or self.until)
+        return bool(
+            self.organisations or self.doc_types or self.documents or self.since or self.until
+        )
 
     def _matches(self, wanted: tuple[str, ...], *values: str | None) -> bool:
         if not wanted:
@@ -50,9 +52,13 @@ class Filters:
     def admits(self, record: DocumentRecord) -> bool:
         if not self._matches(self.organisations, record.organisation):
             return False
-        if self.doc_types and (record.doc_type or "").lower() not in {t.lower() for t in self.doc_types}:
+        if self.doc_types and (record.doc_type or "").lower() not in {
+            t.lower() for t in self.doc_types
+        }:
             return False
-        if not self._matches(self.documents, record.source, *(() if self.exact else (record.title,))):
+        if not self._matches(
+            self.documents, record.source, *(() if self.exact else (record.title,))
+        ):
             return False
         if self.since or self.until:
             if not record.date:
@@ -149,7 +155,9 @@ class Searcher:
         timings: dict[str, float] = {}
         started = time.perf_counter()
         engine = method == "hybrid"  # the baselines see the question exactly as asked
-        widened = self.glossary.widen(question) if engine and self.settings.expand_acronyms else question
+        widened = (
+            self.glossary.widen(question) if engine and self.settings.expand_acronyms else question
+        )
         query = self.embedder.encode_query(widened)
         timings["encode"] = _ms_since(started)
         allowed = self._allowed(filters)
@@ -193,7 +201,9 @@ class Searcher:
         found.timings["highlight"] = _ms_since(mark)
         return Response(question, _ms_since(started), answer, results, found.timings)
 
-    def _keyword(self, question: str, allowed: np.ndarray | None, depth: int) -> list[tuple[int, float]]:
+    def _keyword(
+        self, question: str, allowed: np.ndarray | None, depth: int
+    ) -> list[tuple[int, float]]:
         scores = self.store.keyword.scores(question)
         if allowed is not None:
             mask = np.zeros_like(scores)
@@ -212,12 +222,17 @@ class Searcher:
         """Reciprocal rank fusion: robust to the two retrievers' incomparable score scales."""
         k = self.settings.rrf_k
         fused: dict[int, float] = {}
-        for weight, ranking in ((self.settings.dense_weight, dense), (self.settings.bm25_weight, keyword)):
+        for weight, ranking in (
+            (self.settings.dense_weight, dense),
+            (self.settings.bm25_weight, keyword),
+        ):
             for rank, (number, _) in enumerate(ranking):
                 fused[number] = fused.get(number, 0.0) + weight / (k + rank + 1)
         return sorted(fused.items(), key=lambda item: -item[1])
 
-    def _prefer_named(self, question: str, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    def _prefer_named(
+        self, question: str, ranked: list[tuple[int, float]]
+    ) -> list[tuple[int, float]]:
         """Lift passages of the organisations and document types the question names."""
         documents = self.store.manifest.documents
         mentions = self.mentions.find(question)
@@ -234,7 +249,9 @@ class Searcher:
         vectors: list[np.ndarray] = []
         for number, score in ranked:
             vector = np.asarray(self.store.embeddings[number])
-            if any(float(vector @ other) >= self.settings.duplicate_similarity for other in vectors):
+            if any(
+                float(vector @ other) >= self.settings.duplicate_similarity for other in vectors
+            ):
                 continue
             chosen.append((number, score))
             vectors.append(vector)
@@ -286,7 +303,9 @@ class Searcher:
             doc_type=record.doc_type,
             date=record.date,
             page=self._cited_page(passage, [text for text, _ in marks]),
-            pages=(passage.page_start, passage.page_end) if passage.page_start is not None else None,
+            pages=(passage.page_start, passage.page_end)
+            if passage.page_start is not None
+            else None,
             section=passage.section,
             score=round(score, 6),
             similarity=round(similarity, 4),
@@ -294,7 +313,6 @@ class Searcher:
             highlight_similarity=round(max((score for _, score in marks), default=0.0), 4),
             passage_number=number,
         )
-
 
     def _cited_page(self, passage: Passage, highlights: list[str]) -> int | None:
         """A passage can run across a page break; cite the page its answering sentence is on."""

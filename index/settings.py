@@ -76,7 +76,9 @@ def _coerce(name: str, raw: object) -> object:
     return str(raw)
 
 
-def load_settings(config_file: Path | None = None, environ: dict[str, str] | None = None) -> Settings:
+def load_settings(
+    config_file: Path | None = None, environ: dict[str, str] | None = None
+) -> Settings:
     """Defaults, then `precedent.toml` (or $PRECEDENT_CONFIG), then PRECEDENT_* variables."""
     environ = dict(os.environ) if environ is None else environ
     values: dict[str, object] = {}

@@ -136,7 +136,9 @@ class JsonLines(Sequence[T]):
         self.offsets = np.load(path.with_suffix(".offsets.npy"), mmap_mode="r")
         self.make = make
         with path.open("rb") as handle:
-            self.data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) if self.offsets[-1] else b""
+            self.data = (
+                mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) if self.offsets[-1] else b""
+            )
 
     def __len__(self) -> int:
         return len(self.offsets) - 1
@@ -286,7 +288,9 @@ def build_lock(index_dir: Path) -> Iterator[None]:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as error:
-            raise IndexBusy(f"another ingest is updating {index_dir}; try again when it ends") from error
+            raise IndexBusy(
+                f"another ingest is updating {index_dir}; try again when it ends"
+            ) from error
         yield
 
 

@@ -16,7 +16,9 @@ SEEDS = REPO / "documents"
 HARD = SHARED / "corpus" / "hard"
 
 
-def write_pdf(path: Path, pages: list[list[str]], footer: str | None = "Page {n} of {total}") -> Path:
+def write_pdf(
+    path: Path, pages: list[list[str]], footer: str | None = "Page {n} of {total}"
+) -> Path:
     """A real PDF with the given paragraphs on each page (reportlab), and a running footer."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas

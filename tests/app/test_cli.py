@@ -21,23 +21,49 @@ def test_ask_json_has_the_documented_shape(seeds_settings):
     assert payload["took_ms"] > 0
     assert set(payload["answer"]) >= {"found", "text", "citations"}
     first = payload["results"][0]
-    for key in ("rank", "text", "source", "title", "organisation", "doc_type", "date", "page", "section", "score", "highlights"):
+    for key in (
+        "rank",
+        "text",
+        "source",
+        "title",
+        "organisation",
+        "doc_type",
+        "date",
+        "page",
+        "section",
+        "score",
+        "highlights",
+    ):
         assert key in first
     assert first["source"].endswith(".txt") and "/" not in first["source"]
 
 
 def test_batch_prints_one_json_object_per_question(seeds_settings, tmp_path):
     questions = tmp_path / "questions.jsonl"
-    questions.write_text('{"question": "What is the BCF?"}\nWhy was the Leicester consultation delayed?\n')
-    result = runner.invoke(cli, ["ask", "--batch", str(questions), "--index", str(seeds_settings.index_dir)])
+    questions.write_text(
+        '{"question": "What is the BCF?"}\nWhy was the Leicester consultation delayed?\n'
+    )
+    result = runner.invoke(
+        cli, ["ask", "--batch", str(questions), "--index", str(seeds_settings.index_dir)]
+    )
     assert result.exit_code == 0, result.output
     lines = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [line["question"] for line in lines] == ["What is the BCF?", "Why was the Leicester consultation delayed?"]
+    assert [line["question"] for line in lines] == [
+        "What is the BCF?",
+        "Why was the Leicester consultation delayed?",
+    ]
 
 
 def test_terminal_answer_is_readable(seeds_settings):
-    result = runner.invoke(cli, ["ask", "Was Healthwatch involved in the Kent and Medway strategy?",
-                                 "--index", str(seeds_settings.index_dir)])
+    result = runner.invoke(
+        cli,
+        [
+            "ask",
+            "Was Healthwatch involved in the Kent and Medway strategy?",
+            "--index",
+            str(seeds_settings.index_dir),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "[1]" in result.stdout and "Medway" in result.stdout
 

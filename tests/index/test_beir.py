@@ -12,14 +12,21 @@ from index.beir import ndcg_at, recall_at
 from index.store import live_generation
 
 CORPUS = {
-    "d1": ("Better Care Fund", "The Better Care Fund pools NHS and council budgets for community care."),
+    "d1": (
+        "Better Care Fund",
+        "The Better Care Fund pools NHS and council budgets for community care.",
+    ),
     "d2": ("Rough sleeping", "Outreach teams support people sleeping rough to find accommodation."),
     "d3": ("Smoking", "Stop smoking services offer free nicotine replacement therapy."),
     "d4": ("Libraries", "Library opening hours will be extended on Saturdays."),
     "d5": ("Dementia", "Memory assessment services diagnose dementia earlier."),
     "d6": ("Parks", "Parks and play areas will become smoke-free spaces."),
 }
-QUERIES = {"q1": "pooled health and social care budget", "q2": "help for homeless people", "q3": "quit smoking support"}
+QUERIES = {
+    "q1": "pooled health and social care budget",
+    "q2": "help for homeless people",
+    "q3": "quit smoking support",
+}
 QRELS = [("q1", "d1", 1), ("q2", "d2", 1), ("q3", "d3", 2), ("q3", "d6", 1)]
 
 

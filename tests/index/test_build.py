@@ -34,7 +34,10 @@ def library(tmp_path: Path) -> Path:
     write_pdf(
         root / "board-report.pdf",
         [
-            ["Health and Wellbeing Board report on prevention.", "Smoking cessation services were reviewed."],
+            [
+                "Health and Wellbeing Board report on prevention.",
+                "Smoking cessation services were reviewed.",
+            ],
             [PAGE_TWO],
             ["The board noted the annual report of the Director of Public Health."],
         ],
@@ -78,7 +81,9 @@ def test_no_passage_exceeds_the_model_window(tmp_path, embedder):
         f"intermediate care, reablement and community-based mental-health support in locality {n}."
         for n in range(120)
     )
-    (root / "long.txt").write_text(long_paragraph + "\n\nA short closing paragraph.", encoding="utf-8")
+    (root / "long.txt").write_text(
+        long_paragraph + "\n\nA short closing paragraph.", encoding="utf-8"
+    )
     settings = replace(_settings(tmp_path, root), passage_tokens=200, context_tokens=48)
     build_index(settings, embedder, progress=False)
     store = open_store(settings.index_dir)
@@ -86,9 +91,14 @@ def test_no_passage_exceeds_the_model_window(tmp_path, embedder):
     record = store.manifest.documents[0]
     for passage in store.passages:
         assert embedder.count_tokens(passage.text) <= settings.passage_tokens
-        text = embedding_text(embedder, record.title, passage.section, passage.text, settings.context_tokens)
+        text = embedding_text(
+            embedder, record.title, passage.section, passage.text, settings.context_tokens
+        )
         assert embedder.count_tokens(text) + 2 <= embedder.max_tokens
-        assert store.document_text(passage.source).text[passage.char_start : passage.char_end] == passage.text
+        assert (
+            store.document_text(passage.source).text[passage.char_start : passage.char_end]
+            == passage.text
+        )
 
 
 @pytest.mark.skipif(not HARD.is_dir(), reason="needs ../shared/corpus/hard beside the repo")
@@ -101,7 +111,12 @@ def test_hard_files_are_reported_and_the_rest_indexed(tmp_path, library, embedde
     assert "Cabinet Office - Wikipedia.corrupt.pdf" in reasons
     assert ".doc" in reasons["census_2011_headline_population_stats1.doc"]
     indexed = {d.source for d in read_manifest(tmp_path / "index").documents}
-    assert {"board-report.pdf", "strategy.docx", "multicolumn.pdf", "GeoTopo-komprimiert.pdf"} <= indexed
+    assert {
+        "board-report.pdf",
+        "strategy.docx",
+        "multicolumn.pdf",
+        "GeoTopo-komprimiert.pdf",
+    } <= indexed
 
 
 def test_unchanged_reingest_embeds_nothing_and_changes_are_incremental(tmp_path, library, embedder):
@@ -115,12 +130,17 @@ def test_unchanged_reingest_embeds_nothing_and_changes_are_incremental(tmp_path,
     assert again.embedded_passages == 0 and not again.written
     assert again.documents == first.documents and again.passages == first.passages
 
-    (library / "new.txt").write_text("Leisure centres will open longer in the summer.", encoding="utf-8")
+    (library / "new.txt").write_text(
+        "Leisure centres will open longer in the summer.", encoding="utf-8"
+    )
     (library / "strategy.docx").unlink()
     changed = build_index(settings, embedder, progress=False)
     assert changed.added == ["new.txt"] and changed.removed == ["strategy.docx"]
     assert changed.embedded_passages == 1
-    assert [d.source for d in read_manifest(settings.index_dir).documents] == ["board-report.pdf", "new.txt"]
+    assert [d.source for d in read_manifest(settings.index_dir).documents] == [
+        "board-report.pdf",
+        "new.txt",
+    ]
     answer = open_searcher(settings).search("When will leisure centres open longer?", k=1)
     assert answer.results[0].source == "new.txt"
 
@@ -136,7 +156,15 @@ def test_killed_ingest_leaves_the_previous_index_answering(tmp_path, library, em
         for n in range(400)
     )
     (library / "bulk.txt").write_text(bulk, encoding="utf-8")
-    command = [sys.executable, "-m", "app.cli", "ingest", str(library), "--index", str(settings.index_dir)]
+    command = [
+        sys.executable,
+        "-m",
+        "app.cli",
+        "ingest",
+        str(library),
+        "--index",
+        str(settings.index_dir),
+    ]
     process = subprocess.Popen(command, cwd=REPO, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
     for line in process.stderr:

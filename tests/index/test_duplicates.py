@@ -19,11 +19,17 @@ def test_two_editions_of_a_document_are_collapsed(tmp_path, embedder):
     root.mkdir()
     (root / "dementia-strategy-designed.txt").write_text(STRATEGY, encoding="utf-8")
     (root / "dementia-strategy-plain.md").write_text(STRATEGY, encoding="utf-8")
-    (root / "parks.txt").write_text("Parks will have new play equipment this summer.", encoding="utf-8")
-    settings = Settings(documents_dir=root, index_dir=tmp_path / "index", passage_tokens=40, overlap_tokens=0)
+    (root / "parks.txt").write_text(
+        "Parks will have new play equipment this summer.", encoding="utf-8"
+    )
+    settings = Settings(
+        documents_dir=root, index_dir=tmp_path / "index", passage_tokens=40, overlap_tokens=0
+    )
     build_index(settings, embedder, progress=False)
 
-    response = open_searcher(settings).search("How soon will people diagnosed with dementia get support?", k=5)
+    response = open_searcher(settings).search(
+        "How soon will people diagnosed with dementia get support?", k=5
+    )
     texts = [r.text for r in response.results]
     assert len(texts) == len(set(texts))
     sources = {r.source for r in response.results if "named support worker" in r.text}

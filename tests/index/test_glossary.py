@@ -29,7 +29,9 @@ def test_an_acronym_finds_the_spelled_out_passage_and_the_reverse(tmp_path, embe
         "Library opening hours are unchanged.",
         encoding="utf-8",
     )
-    settings = Settings(documents_dir=root, index_dir=tmp_path / "index", passage_tokens=24, overlap_tokens=0)
+    settings = Settings(
+        documents_dir=root, index_dir=tmp_path / "index", passage_tokens=24, overlap_tokens=0
+    )
     build_index(settings, embedder, progress=False)
     searcher = open_searcher(settings)
     assert searcher.search("How much goes into the BCF?", k=1).results[0].source == "pooled.txt"

@@ -20,7 +20,9 @@ def fold(text: str) -> str:
 
 
 def dev_questions() -> list[dict]:
-    return [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [
+        json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -38,13 +40,17 @@ def test_dev_questions_find_their_passages(searcher):
             if response.answer.found:
                 misses.append(item["id"])
             continue
-        if not response.answer.found or not all(any(fold(p) in t for t in texts) for p in item["expect"]):
+        if not response.answer.found or not all(
+            any(fold(p) in t for t in texts) for p in item["expect"]
+        ):
             misses.append(item["id"])
     assert misses == []
 
 
 def test_results_carry_citations_and_highlights(searcher):
-    response = searcher.search("What authority was delegated to the Director of Public Health in Kent?")
+    response = searcher.search(
+        "What authority was delegated to the Director of Public Health in Kent?"
+    )
     top = response.results[0]
     assert top.organisation == "Kent County Council"
     assert top.source.startswith("kent-cabinet")
@@ -54,8 +60,12 @@ def test_results_carry_citations_and_highlights(searcher):
 
 
 def test_filters_restrict_to_an_organisation_and_dates(searcher):
-    response = searcher.search("consultation on the strategy", k=5, filters=Filters(organisations=("leicester",)))
-    assert response.results and {r.organisation for r in response.results} == {"Leicester City Council"}
+    response = searcher.search(
+        "consultation on the strategy", k=5, filters=Filters(organisations=("leicester",))
+    )
+    assert response.results and {r.organisation for r in response.results} == {
+        "Leicester City Council"
+    }
     none = searcher.search("consultation", filters=Filters(since="2999"))
     assert none.results == [] and not none.answer.found
 

@@ -9,11 +9,17 @@ from ingest.split import split_into_passages
 def test_passages_keep_pages_sections_and_offsets(embedder):
     blocks = [
         Block("Introduction to the strategy. " * 30, page=1, section="Introduction"),
-        Block("It continues on the next page with more about prevention. " * 30, page=2, section="Introduction"),
+        Block(
+            "It continues on the next page with more about prevention. " * 30,
+            page=2,
+            section="Introduction",
+        ),
         Block("Carers will be supported with short breaks. " * 5, page=3, section="Carers"),
     ]
     document = ParsedDocument("s.pdf", DocumentMetadata(title="S"), blocks, pages=3)
-    passages = split_into_passages(document, embedder.count_tokens, passage_tokens=120, overlap_tokens=20)
+    passages = split_into_passages(
+        document, embedder.count_tokens, passage_tokens=120, overlap_tokens=20
+    )
 
     assert all(embedder.count_tokens(p.text) <= 120 for p in passages)
     assert all(document.text[p.char_start : p.char_end] == p.text for p in passages)
