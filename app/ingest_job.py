@@ -16,7 +16,7 @@ from functools import lru_cache
 import streamlit as st
 
 from index.build import BuildReport, build_index
-from index.embedder import Embedder, ModelUnavailable, load_embedder
+from index.embedder import Embedder, ModelUnavailable, configured_embedder
 from index.settings import Settings
 from index.store import IndexBusy, IndexMismatch
 from ingest.sidecar import SidecarError
@@ -78,13 +78,7 @@ def start_ingest(settings: Settings) -> IngestJob:
 @lru_cache(maxsize=1)
 def _build_embedder(settings: Settings) -> Embedder:
     """A second instance of the model, not the cached one that searches use."""
-    return load_embedder.__wrapped__(
-        settings.model,
-        settings.device,
-        settings.batch_size,
-        settings.backend,
-        settings.index_dir.parent / "models",
-    )
+    return configured_embedder(settings, shared=False)
 
 
 class _StageHandler(logging.Handler):

@@ -144,23 +144,19 @@ def export_buttons(sections: list[tuple[str | None, Response]], key: str) -> Non
     if not sections or not any(response.results for _, response in sections):
         return
     stem = safe_file_name(sections[0][1].question)[:60].rstrip(" .-") or "answer"
-    left, right = st.columns(2)
-    left.download_button(
-        "Download as Markdown",
-        export_markdown(sections),
-        file_name=f"{stem}.md",
-        mime="text/markdown",
-        key=f"{key}-export-md",
-        on_click="ignore",
+    formats = (
+        ("Markdown", export_markdown, "md", "text/markdown"),
+        ("CSV", export_csv, "csv", "text/csv"),
     )
-    right.download_button(
-        "Download as CSV",
-        export_csv(sections),
-        file_name=f"{stem}.csv",
-        mime="text/csv",
-        key=f"{key}-export-csv",
-        on_click="ignore",
-    )
+    for column, (label, render, suffix, mime) in zip(st.columns(len(formats)), formats):
+        column.download_button(
+            f"Download as {label}",
+            render(sections),
+            file_name=f"{stem}.{suffix}",
+            mime=mime,
+            key=f"{key}-export-{suffix}",
+            on_click="ignore",
+        )
 
 
 def answer_view(

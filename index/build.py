@@ -250,10 +250,7 @@ def _record(document: ParsedDocument, digest: str, first: int, count: int) -> Do
 
 
 def _document_text(document: ParsedDocument) -> DocumentText:
-    spans, offset = [], 0
-    for block in document.blocks:
-        spans.append((offset, offset + len(block.text), block.page, block.section))
-        offset += len(block.text) + 2
+    spans = [(start, start + len(b.text), b.page, b.section) for start, b in document.spans()]
     return DocumentText(document.source, document.text, spans)
 
 

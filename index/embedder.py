@@ -42,7 +42,6 @@ class Embedder:
     name: str
     model: SentenceTransformer
     batch_size: int = 32
-    threads: int | None = None  # None: PyTorch's default, one per core
     backend: str = "torch"
     onnx: OnnxModel | None = None  # when set, vectors come from it rather than from PyTorch
 
@@ -73,8 +72,7 @@ class Embedder:
 
     def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
         """Unit-length float32 vectors, so inner product is cosine similarity."""
-        with torch_threads(self.threads):
-            return self._encode(texts, progress)
+        return self._encode(texts, progress)
 
     def encode_query(self, text: str) -> np.ndarray:
         """One question on one thread: for a single short text a second thread costs more in
@@ -218,9 +216,14 @@ def model_identity(model: str, backend: str) -> str:
     return model if backend == "torch" else f"{model}@{backend}"
 
 
-def configured_embedder(settings: Settings) -> Embedder:
-    """The embedder the settings name, with the exported ONNX model kept beside the index."""
-    return load_embedder(
+def configured_embedder(settings: Settings, shared: bool = True) -> Embedder:
+    """The embedder the settings name, with the exported ONNX model kept beside the index.
+
+    `shared=False` gives a private instance, for a thread that embeds while others search
+    (one tokenizer must not be used by two threads at once).
+    """
+    load = load_embedder if shared else load_embedder.__wrapped__
+    return load(
         settings.model,
         settings.device,
         settings.batch_size,

@@ -38,7 +38,7 @@ import numpy as np
 
 from index.keyword import KeywordIndex
 from index.vectors import build_vectors, load_vectors, save_vectors
-from ingest.document import Passage
+from ingest.document import BLOCK_SEPARATOR, Passage
 
 FORMAT_VERSION = 2
 T = TypeVar("T")
@@ -121,7 +121,7 @@ class DocumentText:
     def page_at(self, offset: int) -> int | None:
         """The page of the block holding character `offset` of the text."""
         for start, end, page, _ in self.blocks:
-            if start <= offset < end + 2:
+            if start <= offset < end + len(BLOCK_SEPARATOR):
                 return page
         return None
 
@@ -174,10 +174,10 @@ def live_generation(index_dir: Path) -> str | None:
 
 
 def _current_generation(index_dir: Path) -> Path:
-    pointer = index_dir / CURRENT
-    if not pointer.is_file():
+    name = live_generation(index_dir)
+    if name is None:
         raise IndexMissing(f"no index in {index_dir}: run `precedent ingest` to build one")
-    generation = index_dir / pointer.read_text(encoding="utf-8").strip()
+    generation = index_dir / name
     if not (generation / "manifest.json").is_file():
         raise IndexMissing(f"the index in {index_dir} is incomplete: run `precedent ingest` again")
     return generation

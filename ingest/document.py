@@ -54,6 +54,14 @@ class ParsedDocument:
         """The whole document as the passages' character offsets count it."""
         return BLOCK_SEPARATOR.join(block.text for block in self.blocks)
 
+    def spans(self) -> list[tuple[int, Block]]:
+        """Each block with the offset in `text` where it starts."""
+        out, offset = [], 0
+        for block in self.blocks:
+            out.append((offset, block))
+            offset += len(block.text) + len(BLOCK_SEPARATOR)
+        return out
+
 
 BLOCK_SEPARATOR = "\n\n"
 

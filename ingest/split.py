@@ -27,16 +27,14 @@ class _Segment:
 
 
 def _segments(document: ParsedDocument) -> Iterator[_Segment]:
-    offset = 0
     current: list[Block] = []
     starts: list[int] = []
-    for block in document.blocks:
+    for offset, block in document.spans():
         if current and block.section != current[-1].section:
             yield _Segment(starts[0], current, starts)
             current, starts = [], []
         current.append(block)
         starts.append(offset)
-        offset += len(block.text) + len(BLOCK_SEPARATOR)
     if current:
         yield _Segment(starts[0], current, starts)
 
