@@ -26,7 +26,7 @@ from index.build import EMBED_CHUNK, build_index, embedding_text
 from index.embedder import Embedder, configured_embedder
 from index.settings import Settings
 from index.store import Store, live_generation, open_store, write_store
-from index.vectors import search_vectors, vector_kind
+from index.vectors import vector_kind
 
 RECIPE = 1  # bump when the synthesis below changes, so cached indexes are rebuilt
 NOISE = 0.025
@@ -154,9 +154,7 @@ def bench_queries(
         mark = time.perf_counter()
         searcher.search(question)
         search_ms.append((time.perf_counter() - mark) * 1000)
-    recall = (
-        None if store.manifest.vector_index == "flat" else ann_recall(store, list(queries.values()))
-    )
+    recall = ann_recall(store, list(queries.values())) if store.vectors.approximate else None
     return QueryFigures(
         passages=len(store.passages),
         vector_index=store.manifest.vector_index,
@@ -187,7 +185,7 @@ def ann_recall(store: Store, queries: list[np.ndarray], k: int = 10) -> float:
     """Share of the exact top-k (brute force over all embeddings) the vector index returns."""
     exact = _exact_top(store.embeddings, np.stack(queries), k)
     hits = [
-        len(set(search_vectors(store.vectors, query, k)[1].tolist()) & set(truth.tolist())) / k
+        len(set(store.vectors.search(query, k)[1].tolist()) & set(truth.tolist())) / k
         for query, truth in zip(queries, exact)
     ]
     return round(float(np.mean(hits)), 4)

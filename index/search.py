@@ -14,7 +14,6 @@ from index.highlight import highlight_passages
 from index.mentions import MentionFinder
 from index.settings import Settings
 from index.store import DocumentRecord, IndexMismatch, Store, open_store
-from index.vectors import search_vectors
 from ingest.document import Passage
 
 Method = Literal["hybrid", "bm25", "dense"]
@@ -172,7 +171,7 @@ class Searcher:
             timings["keyword"] = _ms_since(mark)
         if method in ("hybrid", "dense"):
             mark = time.perf_counter()
-            similarities, ids = search_vectors(self.store.vectors, query, depth, allowed)
+            similarities, ids = self.store.vectors.search(query, depth, allowed)
             dense_ranked = [(int(i), float(s)) for i, s in zip(ids, similarities)]
             timings["vector"] = _ms_since(mark)
         mark = time.perf_counter()

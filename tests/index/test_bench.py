@@ -46,13 +46,13 @@ def test_bench_reports_figures_and_reuses_its_index(tmp_path: Path) -> None:
     assert second["index"] == first["index"]
 
 
-def test_hnsw_above_the_threshold_finds_what_exact_search_finds(tmp_path: Path) -> None:
+def test_ivf_above_the_threshold_finds_what_exact_search_finds(tmp_path: Path) -> None:
     settings = Settings(index_dir=tmp_path / "index", ann_threshold=1000)
     figures = bench_queries(settings, 3000, SEEDS, tmp_path / "cache", rounds=1)
-    assert figures.vector_index == "hnsw"
-    # A hard case: the ~50 seed passages copied 60 times each, so the exact top 10 is decided
-    # among near-ties. Measured 0.91 here (0.998 with 6 copies a passage, BENCHMARKS.md).
-    assert figures.ann_recall_at_10 is not None and figures.ann_recall_at_10 >= 0.9
+    assert figures.vector_index == "ivf"
+    # A hard case: the seed passages copied many times each, so the exact top 10 is decided
+    # among near-ties.
+    assert figures.ann_recall_at_10 is not None and figures.ann_recall_at_10 >= 0.95
 
 
 def test_ingest_bench_compares_with_the_model_and_reingests(tmp_path: Path) -> None:
