@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import multiprocessing
 import sys
 import time
 from collections.abc import Iterable
@@ -14,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from index.embedder import Embedder, configured_embedder, model_identity
+from index.embedder import Embedder, configured_embedder, model_identity, torch_threads
 from index.settings import Settings
 from index.store import (
     DocumentRecord,
@@ -29,12 +30,13 @@ from index.store import (
     write_store,
 )
 from index.vectors import vector_kind
-from ingest.document import ParsedDocument, UnreadableDocument
-from ingest.reader import list_library, read_document
+from ingest.document import ParsedDocument, Passage, UnreadableDocument
+from ingest.reader import Reading, list_library
 from ingest.sidecar import load_sidecar
 from ingest.split import split_into_passages
 
 EMBED_CHUNK = 256
+EAGER_CHUNK = 64  # a few seconds' work on one thread, so the second joins in soon after reading
 log = logging.getLogger(__name__)
 
 
@@ -139,49 +141,54 @@ def build_index(
 
         log.info("Reading %d new or changed files", len(to_read))
         embedder = embedder or configured_embedder(settings)
+        # With more than one file to read, files are parsed in a worker process while this one
+        # embeds what is already read (see `_Embedding`).
+        background = len(to_read) > 1 and not multiprocessing.current_process().daemon
+        embedding = _Embedding(embedder, progress)
+        prepared: dict[str, tuple[ParsedDocument, list[Passage]]] = {}
         read_started = time.perf_counter()
-        parsed: dict[str, ParsedDocument] = {}
-        for source in tqdm(to_read, desc="Reading", unit="file", disable=not progress):
-            try:
-                parsed[source] = read_document(files[source], root, sidecar.get(source))
-            except UnreadableDocument as error:
-                report.skipped.append(SkippedFile(source, error.reason, hashes[source]))
-        report.read_seconds = time.perf_counter() - read_started
-
-        old_store = (
-            open_store(settings.index_dir) if previous and len(parsed) < len(files) else None
-        )
-        records, passages, vectors, texts, keywords = [], [], [], [], []
-        new_passages: list[tuple[int, str]] = []  # (position in `passages`, text to embed)
-        for source in sorted(files):
-            if source in parsed:
-                document = parsed[source]
+        reading = Reading({s: files[s] for s in to_read}, root, sidecar, background)
+        with torch_threads(1 if background else None):
+            for source, outcome in tqdm(reading, desc="Reading", unit="file", disable=not progress):
+                if isinstance(outcome, UnreadableDocument):
+                    report.skipped.append(SkippedFile(source, outcome.reason, hashes[source]))
+                    continue
                 doc_passages = split_into_passages(
-                    document,
-                    embedder.count_tokens,
-                    settings.passage_tokens,
-                    settings.overlap_tokens,
+                    outcome, embedder.count_tokens, settings.passage_tokens, settings.overlap_tokens
                 )
                 if not doc_passages:
                     report.skipped.append(SkippedFile(source, "no text to index", hashes[source]))
                     continue
+                prepared[source] = (outcome, doc_passages)
+                title = outcome.metadata.title
+                embedding.add(
+                    source,
+                    [
+                        embedding_text(embedder, title, p.section, p.text, settings.context_tokens)
+                        for p in doc_passages
+                    ],
+                )
+                # While the reading process works, this core embeds whatever chunks are queued.
+                while reading.busy and embedding.pending >= EAGER_CHUNK:
+                    embedding.step(EAGER_CHUNK)
+        report.read_seconds = time.perf_counter() - read_started
+        log.info("Embedding %d passages", embedding.count)
+        fresh = embedding.finish()
+        report.embed_seconds = embedding.seconds
+        report.embedded_passages = embedding.count
+        report.embedded_tokens = _token_count(embedder, embedding.texts)
+
+        old_store = (
+            open_store(settings.index_dir) if previous and len(to_read) < len(files) else None
+        )
+        records, passages, vectors, texts, keywords = [], [], [], [], []
+        for source in sorted(files):
+            if source in prepared:
+                document, doc_passages = prepared[source]
                 (report.changed if source in old_docs else report.added).append(source)
                 record = _record(document, hashes[source], len(passages), len(doc_passages))
-                for passage in doc_passages:
-                    new_passages.append(
-                        (
-                            len(passages) + passage.ordinal,
-                            embedding_text(
-                                embedder,
-                                record.title,
-                                passage.section,
-                                passage.text,
-                                settings.context_tokens,
-                            ),
-                        )
-                    )
                 texts.append(_document_text(document))
-                vectors.append(None)
+                vectors.append(fresh[source])
             elif source in old_docs and old_store is not None:
                 report.unchanged += 1
                 old = old_docs[source]
@@ -196,14 +203,11 @@ def build_index(
             records.append(record)
             passages.extend(doc_passages)
             keywords.extend(keyword_text(record.title, p.section, p.text) for p in doc_passages)
-
-        log.info("Embedding %d passages", len(new_passages))
-        embed_started = time.perf_counter()
-        fresh = _embed([text for _, text in new_passages], embedder, progress)
-        report.embed_seconds = time.perf_counter() - embed_started
-        report.embedded_passages = len(new_passages)
-        report.embedded_tokens = _token_count(embedder, [text for _, text in new_passages])
-        embeddings = _assemble(vectors, records, fresh, embedder.dimension)
+        embeddings = (
+            np.concatenate(vectors).astype(np.float32, copy=False)
+            if vectors
+            else np.empty((0, embedder.dimension), dtype=np.float32)
+        )
 
         manifest = Manifest(
             model=embedder.identity,
@@ -254,20 +258,63 @@ def _document_text(document: ParsedDocument) -> DocumentText:
     return DocumentText(document.source, document.text, spans)
 
 
-def _embed(texts: list[str], embedder: Embedder, progress: bool) -> np.ndarray:
-    """Embed in chunks so the progress bar moves with the work, whatever the library's size.
+class _Embedding:
+    """Passages' texts on their way to the model, and the time the model spends on them.
 
-    Texts go to the model longest first across the whole run, as the model itself orders one
-    batch: chunks of similar lengths pad far less than chunks in document order.
+    While files are still being read in the background, small chunks are embedded as they
+    are queued (`step`), on one thread, the reading process holding the other core. The
+    rest is embedded when reading is done, on every thread and longest first, as the model
+    itself orders one batch: chunks of similar lengths pad far less than chunks in document
+    order.
     """
-    vectors = np.empty((len(texts), embedder.dimension), dtype=np.float32)
-    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
-    with tqdm(total=len(texts), desc="Embedding", unit="passage", disable=not progress) as bar:
+
+    def __init__(self, embedder: Embedder, progress: bool) -> None:
+        self.embedder = embedder
+        self.texts: list[str] = []
+        self.spans: dict[str, tuple[int, int]] = {}
+        self.parts: list[np.ndarray] = []
+        self.embedded = 0
+        self.seconds = 0.0
+        self.bar = tqdm(total=0, desc="Embedding", unit="passage", disable=not progress)
+
+    @property
+    def count(self) -> int:
+        return len(self.texts)
+
+    @property
+    def pending(self) -> int:
+        return len(self.texts) - self.embedded
+
+    def add(self, source: str, texts: list[str]) -> None:
+        self.spans[source] = (len(self.texts), len(texts))
+        self.texts.extend(texts)
+        self.bar.total += len(texts)
+        self.bar.refresh()
+
+    def step(self, most: int) -> None:
+        """Embed up to `most` of the queued texts, in the order they came."""
+        chunk = self.texts[self.embedded : self.embedded + most]
+        self.parts.append(self._encode(chunk))
+        self.embedded += len(chunk)
+
+    def finish(self) -> dict[str, np.ndarray]:
+        """Every source's vectors, in the order its texts were added."""
+        rest = self.texts[self.embedded :]
+        vectors = np.empty((len(rest), self.embedder.dimension), dtype=np.float32)
+        order = sorted(range(len(rest)), key=lambda i: -len(rest[i]))
         for start in range(0, len(order), EMBED_CHUNK):
             chunk = order[start : start + EMBED_CHUNK]
-            vectors[chunk] = embedder.encode([texts[i] for i in chunk])
-            bar.update(len(chunk))
-    return vectors
+            vectors[chunk] = self._encode([rest[i] for i in chunk])
+        self.bar.close()
+        every = np.concatenate([*self.parts, vectors])
+        return {source: every[first : first + n] for source, (first, n) in self.spans.items()}
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        started = time.perf_counter()
+        vectors = self.embedder.encode(texts)
+        self.seconds += time.perf_counter() - started
+        self.bar.update(len(texts))
+        return vectors
 
 
 def _token_count(embedder: Embedder, texts: Iterable[str]) -> int:
@@ -276,26 +323,6 @@ def _token_count(embedder: Embedder, texts: Iterable[str]) -> int:
         return 0
     encoded = embedder.model.tokenizer(texts, truncation=True, max_length=embedder.max_tokens)
     return sum(len(ids) for ids in encoded["input_ids"])
-
-
-def _assemble(
-    reused: list[np.ndarray | None],
-    records: list[DocumentRecord],
-    fresh: np.ndarray,
-    dimension: int,
-) -> np.ndarray:
-    """Rows in passage order: reused vectors where a document was unchanged, fresh ones otherwise."""
-    total = sum(r.passage_count for r in records)
-    embeddings = np.empty((total, dimension), dtype=np.float32)
-    cursor = 0
-    for block, record in zip(reused, records):
-        rows = slice(record.first_passage, record.first_passage + record.passage_count)
-        if block is None:
-            embeddings[rows] = fresh[cursor : cursor + record.passage_count]
-            cursor += record.passage_count
-        else:
-            embeddings[rows] = block
-    return embeddings
 
 
 def _summarise(report: BuildReport, manifest: Manifest) -> None:

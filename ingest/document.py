@@ -17,6 +17,10 @@ class UnreadableDocument(Exception):
         self.path = path
         self.reason = reason
 
+    def __reduce__(self) -> tuple:
+        # Rebuilt from its two fields when it comes back from a reading process.
+        return (UnreadableDocument, (self.path, self.reason))
+
 
 @dataclass(frozen=True)
 class Block:

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+import multiprocessing
 import os
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import fields, replace
 from pathlib import Path
 
@@ -16,6 +21,8 @@ from ingest.formats.pdf import read_pdf
 from ingest.formats.text import read_text
 from ingest.metadata import infer_metadata
 from ingest.sidecar import SIDECAR_NAMES
+
+log = logging.getLogger(__name__)
 
 READERS: dict[str, Callable[[Path], RawFile]] = {
     ".pdf": read_pdf,
@@ -69,6 +76,66 @@ def read_document(
     return ParsedDocument(
         source=source, metadata=metadata, blocks=raw.blocks, pages=raw.pages, warnings=raw.warnings
     )
+
+
+class Reading:
+    """Files read in the order given, each yielded as soon as it is ready.
+
+    In the `background`, the files are parsed in one worker process, so that the caller can
+    embed the documents already read while later ones are parsed: PDF text extraction is pure
+    Python and takes about a fifth of a fresh ingest's time on one core.
+    """
+
+    def __init__(
+        self,
+        paths: Mapping[str, Path],
+        root: Path,
+        sidecar: Mapping[str, dict[str, str]],
+        background: bool = False,
+    ) -> None:
+        self.jobs = [(source, path, root, sidecar.get(source)) for source, path in paths.items()]
+        self.background = background
+        self._futures: list[Future] = []
+        self._next = 0
+
+    @property
+    def busy(self) -> bool:
+        """Whether files are still being parsed in the background."""
+        return not all(future.done() for future in self._futures[self._next :])
+
+    def __len__(self) -> int:
+        return len(self.jobs)
+
+    def __iter__(self) -> Iterator[tuple[str, ParsedDocument | UnreadableDocument]]:
+        if not self.background:
+            for job in self.jobs:
+                yield job[0], _read_or_reason(*job[1:])
+            return
+        # fork where it is safe (Linux): it starts at once and, unlike spawn, does not run
+        # the caller's main module again. The worker only parses files; it never touches the
+        # model or its threads.
+        start = "fork" if sys.platform == "linux" else "spawn"
+        pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context(start))
+        try:
+            self._futures = [pool.submit(_read_or_reason, *job[1:]) for job in self.jobs]
+            for position, (job, future) in enumerate(zip(self.jobs, self._futures)):
+                self._next = position + 1  # the one the caller asks for after this
+                try:
+                    yield job[0], future.result()
+                except BrokenProcessPool:
+                    log.warning("the reading process stopped; reading %s here instead", job[0])
+                    yield job[0], _read_or_reason(*job[1:])
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _read_or_reason(
+    path: Path, root: Path, overrides: dict[str, str] | None
+) -> ParsedDocument | UnreadableDocument:
+    try:
+        return read_document(path, root, overrides)
+    except UnreadableDocument as error:
+        return error
 
 
 def unsupported_reason(suffix: str) -> str:

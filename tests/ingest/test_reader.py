@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import signal
 import time
 from pathlib import Path
 
@@ -9,7 +12,8 @@ import docx
 import pytest
 
 from ingest.document import UnreadableDocument
-from ingest.reader import SUPPORTED_SUFFIXES, list_library, read_document
+from ingest.reader import SUPPORTED_SUFFIXES, Reading, list_library, read_document
+from ingest.sidecar import load_sidecar
 from tests.ingest.documents import HARD, draw_pdf
 
 
@@ -98,6 +102,43 @@ def test_unreadable_file_is_reported_with_its_source(library: Path) -> None:
         read_document(broken, library)
     assert raised.value.path == "Kent papers/broken.pdf"
     assert raised.value.reason.startswith("not a valid PDF")
+
+
+def test_a_reading_process_gives_what_reading_here_gives(library: Path) -> None:
+    (library / "Kent papers" / "broken.pdf").write_bytes(b"%PDF-1.4 nothing else")
+    paths = {p.relative_to(library).as_posix(): p for p in list_library(library)}
+    sidecar = load_sidecar(library)
+    here = list(Reading(paths, library, sidecar, background=False))
+    reading = Reading(paths, library, sidecar, background=True)
+    there = list(reading)
+    assert not reading.busy
+    assert [source for source, _ in there] == list(paths)
+    for (source, mine), (_, theirs) in zip(here, there):
+        if isinstance(mine, UnreadableDocument):
+            assert isinstance(theirs, UnreadableDocument), source
+            assert (theirs.path, theirs.reason) == (mine.path, mine.reason)
+        else:
+            assert theirs == mine, source
+    broken = dict(there)["Kent papers/broken.pdf"]
+    assert isinstance(broken, UnreadableDocument) and broken.reason.startswith("not a valid PDF")
+    assert dict(there)["notes.TXT"].metadata.title == "Scrutiny notes"
+
+
+def test_files_are_still_read_when_the_reading_process_dies(library: Path, caplog) -> None:
+    for number in range(30):  # enough work that the process is still busy when it is killed
+        draw_pdf(
+            library / f"minutes-{number:02d}.pdf", [[f"Item {n}: the strategy"] for n in range(8)]
+        )
+    paths = {p.relative_to(library).as_posix(): p for p in list_library(library)}
+    reading = Reading(paths, library, load_sidecar(library), background=True)
+    outcomes = iter(reading)
+    first = next(outcomes)
+    for worker in multiprocessing.active_children():
+        os.kill(worker.pid, signal.SIGKILL)
+    rest = list(outcomes)
+    assert [source for source, _ in [first, *rest]] == list(paths)
+    assert dict(rest)["notes.TXT"].metadata.title == "Scrutiny notes"
+    assert "the reading process stopped" in caplog.text
 
 
 HARD_EXPECTED = {
