@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from index.embedder import Embedder, configured_embedder, model_identity, torch_threads
+from index.embedder import Embedder, configured_embedder, model_identity
 from index.settings import Settings
 from index.store import (
     DocumentRecord,
@@ -148,29 +148,28 @@ def build_index(
         prepared: dict[str, tuple[ParsedDocument, list[Passage]]] = {}
         read_started = time.perf_counter()
         reading = Reading({s: files[s] for s in to_read}, root, sidecar, background)
-        with torch_threads(1 if background else None):
-            for source, outcome in tqdm(reading, desc="Reading", unit="file", disable=not progress):
-                if isinstance(outcome, UnreadableDocument):
-                    report.skipped.append(SkippedFile(source, outcome.reason, hashes[source]))
-                    continue
-                doc_passages = split_into_passages(
-                    outcome, embedder.count_tokens, settings.passage_tokens, settings.overlap_tokens
-                )
-                if not doc_passages:
-                    report.skipped.append(SkippedFile(source, "no text to index", hashes[source]))
-                    continue
-                prepared[source] = (outcome, doc_passages)
-                title = outcome.metadata.title
-                embedding.add(
-                    source,
-                    [
-                        embedding_text(embedder, title, p.section, p.text, settings.context_tokens)
-                        for p in doc_passages
-                    ],
-                )
-                # While the reading process works, this core embeds whatever chunks are queued.
-                while reading.busy and embedding.pending >= EAGER_CHUNK:
-                    embedding.step(EAGER_CHUNK)
+        for source, outcome in tqdm(reading, desc="Reading", unit="file", disable=not progress):
+            if isinstance(outcome, UnreadableDocument):
+                report.skipped.append(SkippedFile(source, outcome.reason, hashes[source]))
+                continue
+            doc_passages = split_into_passages(
+                outcome, embedder.count_tokens, settings.passage_tokens, settings.overlap_tokens
+            )
+            if not doc_passages:
+                report.skipped.append(SkippedFile(source, "no text to index", hashes[source]))
+                continue
+            prepared[source] = (outcome, doc_passages)
+            title = outcome.metadata.title
+            embedding.add(
+                source,
+                [
+                    embedding_text(embedder, title, p.section, p.text, settings.context_tokens)
+                    for p in doc_passages
+                ],
+            )
+            # While the reading process works, this core embeds whatever chunks are queued.
+            while reading.busy and embedding.pending >= EAGER_CHUNK:
+                embedding.step(EAGER_CHUNK)
         report.read_seconds = time.perf_counter() - read_started
         log.info("Embedding %d passages", embedding.count)
         fresh = embedding.finish()
@@ -292,9 +291,9 @@ class _Embedding:
         self.bar.refresh()
 
     def step(self, most: int) -> None:
-        """Embed up to `most` of the queued texts, in the order they came."""
+        """Embed up to `most` of the queued texts, in the order they came, on one thread."""
         chunk = self.texts[self.embedded : self.embedded + most]
-        self.parts.append(self._encode(chunk))
+        self.parts.append(self._encode(chunk, one_thread=True))
         self.embedded += len(chunk)
 
     def finish(self) -> dict[str, np.ndarray]:
@@ -309,9 +308,9 @@ class _Embedding:
         every = np.concatenate([*self.parts, vectors])
         return {source: every[first : first + n] for source, (first, n) in self.spans.items()}
 
-    def _encode(self, texts: list[str]) -> np.ndarray:
+    def _encode(self, texts: list[str], one_thread: bool = False) -> np.ndarray:
         started = time.perf_counter()
-        vectors = self.embedder.encode(texts)
+        vectors = self.embedder.encode(texts, one_thread=one_thread)
         self.seconds += time.perf_counter() - started
         self.bar.update(len(texts))
         return vectors

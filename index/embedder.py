@@ -70,38 +70,46 @@ class Embedder:
             return text
         return text[: offsets[tokens - 1][1]] if tokens > 0 else ""
 
-    def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
-        """Unit-length float32 vectors, so inner product is cosine similarity."""
-        return self._encode(texts, progress)
+    def encode(
+        self, texts: list[str], progress: bool = False, one_thread: bool = False
+    ) -> np.ndarray:
+        """Unit-length float32 vectors, so inner product is cosine similarity.
+
+        `one_thread` leaves the other core to other work (ingest's reading process).
+        """
+        return self._encode(texts, progress, one_thread=one_thread)
 
     def encode_query(self, text: str) -> np.ndarray:
         """One question on one thread: for a single short text a second thread costs more in
         hand-over than it saves, and collapses when another process holds the other core."""
-        with torch_threads(1):
-            return self._encode([text], False, single=True)[0]
+        return self._encode([text], False, one_thread=True)[0]
 
     def encode_sentences(self, texts: list[str]) -> np.ndarray:
         """Many short texts in small batches: texts are sorted by length before batching, so
         small batches pad far less than one large one. One thread, as for a question: a second
         saves a little on an idle machine and costs many times that on a busy one."""
-        with torch_threads(1):
-            return self._encode(texts, False, batch_size=8)
+        return self._encode(texts, False, batch_size=8, one_thread=True)
 
     def _encode(
-        self, texts: list[str], progress: bool, batch_size: int | None = None, single: bool = False
+        self,
+        texts: list[str],
+        progress: bool,
+        batch_size: int | None = None,
+        one_thread: bool = False,
     ) -> np.ndarray:
         if self.onnx is not None:
             vectors = self.onnx.encode(
-                texts, batch_size or self.batch_size, self.max_tokens, single
+                texts, batch_size or self.batch_size, self.max_tokens, one_thread
             )
             return vectors.reshape(len(texts), self.dimension)
-        vectors = self.model.encode(
-            texts,
-            batch_size=batch_size or self.batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=progress,
-        )
+        with torch_threads(1 if one_thread else None):
+            vectors = self.model.encode(
+                texts,
+                batch_size=batch_size or self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=progress,
+            )
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dimension)
 
 
@@ -112,12 +120,12 @@ class OnnxModel:
 
     tokenizer: object
     session: object  # onnxruntime.InferenceSession on all cores, for batches
-    single: object  # the same model on one thread, for a lone question (see encode_query)
+    single: object  # the same model on one thread (see Embedder.encode_query)
 
     def encode(
-        self, texts: list[str], batch_size: int, max_tokens: int, single: bool
+        self, texts: list[str], batch_size: int, max_tokens: int, one_thread: bool
     ) -> np.ndarray:
-        session = self.single if single else self.session
+        session = self.single if one_thread else self.session
         order = np.argsort([-len(t) for t in texts], kind="stable")
         parts = []
         for start in range(0, len(texts), batch_size):

@@ -81,7 +81,7 @@ def read_document(
 class Reading:
     """Files read in the order given, each yielded as soon as it is ready.
 
-    In the `background`, the files are parsed in one worker process, so that the caller can
+    With `background`, the files are parsed in one worker process, so that the caller can
     embed the documents already read while later ones are parsed: PDF text extraction is pure
     Python and takes about a fifth of a fresh ingest's time on one core.
     """
