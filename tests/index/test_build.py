@@ -193,6 +193,21 @@ def test_an_index_built_with_another_model_is_refused(tmp_path, library, embedde
         Searcher(open_store(settings.index_dir), other, replace(settings, model=str(copy)))
 
 
+def test_an_index_with_a_vector_index_no_longer_read_is_refused_then_rebuilt(
+    tmp_path, library, embedder
+):
+    settings = _settings(tmp_path, library)
+    build_index(settings, embedder, progress=False)
+    generation = settings.index_dir / (settings.index_dir / "CURRENT").read_text().strip()
+    manifest = generation / "manifest.json"
+    manifest.write_text(manifest.read_text().replace('"flat"', '"hnsw"'))
+    with pytest.raises(IndexMismatch, match="'hnsw' vector index.*precedent ingest"):
+        open_store(settings.index_dir)
+    report = build_index(settings, embedder, progress=False)
+    assert sorted(report.added) == ["board-report.pdf", "strategy.docx"]
+    assert open_store(settings.index_dir).manifest.vector_index == "flat"
+
+
 def _model_folder() -> Path:
     from index.embedder import resolve_model_path
 
