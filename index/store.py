@@ -285,14 +285,18 @@ class EmbeddingRows:
                 return self._read(start, max(0, stop - start))
             key = np.arange(start, stop, step)
         if isinstance(key, (int, np.integer)):
-            row = int(key) + len(self) if key < 0 else int(key)
-            if not 0 <= row < len(self):
-                raise IndexError(f"row {key} of {len(self)}")
-            return self._read(row, 1)[0]
+            return self[np.array([key])][0]
         numbers = np.asarray(key, dtype=np.int64).reshape(-1)
+        numbers = np.where(numbers < 0, numbers + len(self), numbers)
+        if len(numbers) and not (0 <= numbers.min() and numbers.max() < len(self)):
+            raise IndexError(f"rows {key} of {len(self)}")
+        # One read per run of consecutive rows: a filter admits whole documents, which are runs.
+        order = np.argsort(numbers, kind="stable")
+        ordered = numbers[order]
+        runs = np.split(ordered, np.flatnonzero(np.diff(ordered) != 1) + 1)
         rows = np.empty((len(numbers), self.shape[1]), dtype=np.float32)
-        for position, number in enumerate(numbers):
-            rows[position] = self[int(number)]
+        if len(numbers):
+            rows[order] = np.concatenate([self._read(int(run[0]), len(run)) for run in runs])
         return rows
 
     def __array__(self, dtype: object = None, copy: object = None) -> np.ndarray:
