@@ -36,6 +36,7 @@ IndexOption = Annotated[
     Path | None, typer.Option("--index", help="Index folder (or PRECEDENT_INDEX_DIR).")
 ]
 ModelOption = Annotated[str | None, typer.Option("--model", help="Embedding model name or folder.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
 
 
 def _show_progress_messages() -> None:
@@ -86,7 +87,7 @@ def _questions(batch: Path) -> list[str]:
 def ask(
     question: Annotated[str | None, typer.Argument(help="Your question, in quotes.")] = None,
     k: Annotated[int, typer.Option("--k", min=1, max=50, help="How many passages to show.")] = 5,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    as_json: JsonOption = False,
     batch: Annotated[
         Path | None, typer.Option("--batch", help="File of questions; prints JSON lines.")
     ] = None,
@@ -138,7 +139,7 @@ def evaluate_command(
     beir: Annotated[
         Path | None, typer.Option("--beir", help="A BEIR-layout folder instead.")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    as_json: JsonOption = False,
     index: IndexOption = None,
     model: ModelOption = None,
 ) -> None:
@@ -187,7 +188,7 @@ def bench(
             "--cache", help="Folder for benchmark indexes (default: bench/ beside the index)."
         ),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    as_json: JsonOption = False,
     index: IndexOption = None,
     model: ModelOption = None,
 ) -> None:

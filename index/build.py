@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import multiprocessing
 import sys
 import time
 from collections.abc import Iterable
@@ -141,13 +140,11 @@ def build_index(
 
         log.info("Reading %d new or changed files", len(to_read))
         embedder = embedder or configured_embedder(settings)
-        # With more than one file to read, files are parsed in a worker process while this one
-        # embeds what is already read (see `_Embedding`).
-        background = len(to_read) > 1 and not multiprocessing.current_process().daemon
         embedding = _Embedding(embedder, progress)
         prepared: dict[str, tuple[ParsedDocument, list[Passage]]] = {}
         read_started = time.perf_counter()
-        reading = Reading({s: files[s] for s in to_read}, root, sidecar, background)
+        # Files are parsed in a worker process while this one embeds what is already read.
+        reading = Reading({s: files[s] for s in to_read}, root, sidecar, background=True)
         for source, outcome in tqdm(reading, desc="Reading", unit="file", disable=not progress):
             if isinstance(outcome, UnreadableDocument):
                 report.skipped.append(SkippedFile(source, outcome.reason, hashes[source]))

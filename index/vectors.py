@@ -88,27 +88,26 @@ class Vectors:
             return np.empty(0, dtype=np.float32), np.empty(0, dtype=np.int64)
         query = np.asarray(query, dtype=np.float32).reshape(-1)
         if not self.approximate:
-            return self._faiss(query, k, allowed, faiss.SearchParameters)
+            return self._faiss(query, k, allowed)
         if allowed is not None and len(allowed) <= EXACT_SUBSET:
             candidates = np.asarray(allowed, dtype=np.int64)
         else:
-            total = self.index.ntotal
-            share = 1 if allowed is None else math.ceil(total / len(allowed))
+            share = 1 if allowed is None else math.ceil(self.index.ntotal / len(allowed))
             probes = min(self.index.nlist, IVF_PROBES * share)
-            candidates = self._faiss(
-                query,
-                max(k, RESCORE_DEPTH),
-                allowed,
-                lambda **kw: faiss.SearchParametersIVF(nprobe=probes, **kw),
-            )[1]
+            candidates = self._faiss(query, max(k, RESCORE_DEPTH), allowed, probes)[1]
         return self._rescore(query, candidates, k)
 
-    def _faiss(self, query, k, allowed, parameters) -> tuple[np.ndarray, np.ndarray]:
-        params = None
+    def _faiss(
+        self, query: np.ndarray, k: int, allowed: np.ndarray | None, probes: int | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """FAISS's own top-k: probing `probes` inverted lists when given, exact otherwise."""
+        options: dict = {} if probes is None else {"nprobe": probes}
         if allowed is not None:
-            params = parameters(sel=faiss.IDSelectorBatch(np.asarray(allowed, dtype=np.int64)))
-        elif self.approximate:
-            params = parameters()
+            options["sel"] = faiss.IDSelectorBatch(np.asarray(allowed, dtype=np.int64))
+        params = None
+        if options:
+            kind = faiss.SearchParameters if probes is None else faiss.SearchParametersIVF
+            params = kind(**options)
         with _one_thread():
             similarities, ids = self.index.search(query.reshape(1, -1), k, params=params)
         keep = ids[0] >= 0

@@ -94,7 +94,10 @@ class Reading:
         background: bool = False,
     ) -> None:
         self.jobs = [(source, path, root, sidecar.get(source)) for source, path in paths.items()]
-        self.background = background
+        # One file gains nothing from a worker; a daemon process (a pool's worker) cannot start one.
+        self.background = (
+            background and len(self.jobs) > 1 and not multiprocessing.current_process().daemon
+        )
         self._futures: list[Future] = []
         self._next = 0
 
