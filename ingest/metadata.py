@@ -131,7 +131,7 @@ def infer_metadata(source: str, text: str, embedded_title: str | None) -> Docume
     title = _title(stem, head, embedded_title)
     return DocumentMetadata(
         title=title,
-        organisation=_organisation(stem.replace("_", " "), head),
+        organisation=_organisation(stem.replace("_", " "), text),
         doc_type=_doc_type(stem, title, head),
         date=_date(stem, head),
     )
@@ -250,31 +250,84 @@ def _pretty_file_name(stem: str) -> str:
     return name[:1].upper() + name[1:] if name else stem
 
 
-def _organisation(stem: str, head: str) -> str | None:
-    """The organisation named most often in the file name and first pages, the cover counting more."""
+def _organisation(stem: str, text: str) -> str | None:
+    """Who wrote the document, from the bodies it names.
+
+    First the file name and first pages, the cover counting more. Where they name no body, or two
+    equally often, the whole text decides: a body whose place the file name also names
+    ("west-sussex-jsna-...": West Sussex County Council), else a local body named at least twice
+    and twice as often as any other. National bodies (NHS England, Public Health England...) are
+    left out of that last count, since strategies cite them as sources of their figures.
+    """
     counts: Counter[str] = Counter()  # weighted mentions
-    for text, bonus_chars, bonus in ((stem, len(stem), 3), (head, COVER_CHARS, 2)):
-        for pattern, template, weight in _ORG_PATTERNS:
-            for match in pattern.finditer(text):
-                name = _organisation_name(template, match.group(1), match.group(2))
-                if name:
-                    counts[name] += weight * (1 + (bonus if match.start() < bonus_chars else 0))
+    for name, weight, start in _named_bodies(stem):
+        counts[name] += weight * 4
+    for name, weight, start in _named_bodies(text[:HEAD_CHARS]):
+        counts[name] += weight * (3 if start < COVER_CHARS else 1)
+    clear = _clear_winner(counts)
+    if clear:
+        return clear
+    places: dict[str, frozenset[str]] = {}
+    local: Counter[str] = Counter()
+    for name, weight, start in _named_bodies(text, places):
+        if places[name]:
+            local[name] += weight
+    stem_words = set(_WORD.findall(stem.casefold()))
+    in_stem = Counter({name: n for name, n in local.items() if places[name] <= stem_words})
+    named = _clear_winner(in_stem)
+    if named:
+        return named
+    ranked = local.most_common(2)
+    if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]):
+        return ranked[0][0]
+    return None
+
+
+def _clear_winner(counts: Counter[str]) -> str | None:
     ranked = counts.most_common(2)
     if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
         return None  # no organisation, or two named equally often: unclear
     return ranked[0][0]
 
 
-def _organisation_name(template: str, place: str, kind: str) -> str | None:
+def _named_bodies(
+    text: str, places: dict[str, frozenset[str]] | None = None
+) -> list[tuple[str, float, int]]:
+    """(name, weight, position) of each body the text names; `places` collects the place words
+    of each name (none for a national body)."""
+    found = []
+    for pattern, template, weight in _ORG_PATTERNS:
+        for match in pattern.finditer(text):
+            place = _place_words(match.group(1))
+            if match.group(1) and not place:
+                continue
+            name = _organisation_name(template, place, match.group(2))
+            found.append((name, weight, match.start()))
+            if places is not None:
+                places[name] = frozenset(_WORD.findall(" ".join(place).casefold()))
+    return found
+
+
+def _place_words(place: str) -> list[str]:
+    """The words that name the place: not a word that begins the phrase ("the Kent County
+    Council", "Health West Sussex County Council"), nor any before a sentence's end or an article
+    ("Review. West Sussex County Council", "Economic Cost The County Council")."""
     words = place.split()
+    for index in range(len(words) - 1, -1, -1):
+        word = words[index]
+        if (word.endswith(".") and word != "St.") or word.casefold() == "the":
+            words = words[index + 1 :]
+            break
     while words and words[0].casefold() in _NOT_PLACE:
-        words.pop(0)  # "the Kent County Council", "Health West Sussex County Council"
-    if place and not words:
-        return None
+        words.pop(0)
+    return words
+
+
+def _organisation_name(template: str, place: list[str], kind: str) -> str:
     kind = " ".join(kind.split())
     if kind.isupper() or kind.islower():
         kind = " ".join(word if word == "NHS" else word.capitalize() for word in kind.split())
-    return template.format(place=_tidy_title(" ".join(words)), kind=kind)
+    return template.format(place=_tidy_title(" ".join(place)), kind=kind)
 
 
 def _doc_type(stem: str, title: str, head: str) -> str | None:

@@ -64,6 +64,47 @@ def test_organisation(text: str, organisation: str | None) -> None:
     assert infer_metadata("doc.txt", text, None).organisation == organisation
 
 
+# Two pages of prose that name nobody, so that what follows is beyond the first pages.
+_BODY = "Residents told us that getting around the county matters to their health. " * 90
+
+
+@pytest.mark.parametrize(
+    ("source", "text", "organisation"),
+    [
+        # the file name says which of the bodies named equally often wrote it
+        (
+            "west-sussex-jsna-later-life.html",
+            "Brighton & Hove City Council and West Sussex County Council shared data.",
+            "West Sussex County Council",
+        ),
+        # nobody named in the first pages: the local body the whole text names most, clearly
+        (
+            "annual_report21.pdf",
+            _BODY
+            + "UK Health Security Agency figures. " * 5
+            + "West Sussex County Council runs the service. " * 3
+            + "Arun District Council helped.",
+            "West Sussex County Council",
+        ),
+        # a hospital named once, deep in a briefing, is not its author
+        ("eye_health_briefing.docx", _BODY + "Radcliffe Infirmary NHS Trust studied sight.", None),
+        # two local bodies, neither named twice as often: unclear
+        (
+            "terms-of-reference.pdf",
+            _BODY + "Medway Council agreed. " * 3 + "Kent County Council agreed. " * 2,
+            None,
+        ),
+        # a sentence's end or an article is not part of a place's name
+        ("review.pdf", "See the Annual Review. West Sussex County Council agreed.", "West Sussex County Council"),
+        ("cost.pdf", "The Economic Cost The County Council met.", None),
+    ],
+)  # fmt: skip
+def test_organisation_beyond_the_first_pages(
+    source: str, text: str, organisation: str | None
+) -> None:
+    assert infer_metadata(source, text, None).organisation == organisation
+
+
 @pytest.mark.parametrize(
     ("source", "text", "doc_type"),
     [
