@@ -28,7 +28,7 @@ def organisation_names(organisation: str) -> list[str]:
     """'Kent County Council' -> ['kent']; 'NHS Cambridgeshire and Peterborough ICB' ->
     ['cambridgeshire', 'peterborough']."""
     rest = _GENERIC.sub(" ", organisation)
-    return [word.lower() for word in re.findall(r"[A-Za-z][A-Za-z'-]+", rest) if len(word) > 2]
+    return [word for word in _words(rest) if len(word) > 2]
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ class MentionFinder:
         )
 
     def find(self, question: str) -> Mentions:
-        words = set(re.findall(r"[a-z][a-z'-]+", question.lower()))
+        words = set(_words(question))
         organisations = {o for w in words for o in self.organisations_by_word.get(w, ())}
         lowered = question.lower()
         doc_types = {
@@ -73,3 +73,8 @@ class MentionFinder:
             and any(re.search(rf"\b{re.escape(cue)}\b", lowered) for cue in cues)
         }
         return Mentions(frozenset(organisations), frozenset(doc_types))
+
+
+def _words(text: str) -> list[str]:
+    """Lower-case words, split at apostrophes and hyphens ("Kent's" names Kent)."""
+    return re.findall(r"[a-z]+", text.lower())
