@@ -61,6 +61,14 @@ def ingest(
     ] = None,
     index: IndexOption = None,
     model: ModelOption = None,
+    rebuild: Annotated[
+        bool,
+        typer.Option(
+            "--rebuild",
+            help="Read and embed every file again, not only new or changed ones (after "
+            "upgrading Precedent, to pick up its better reading of unchanged files).",
+        ),
+    ] = False,
 ) -> None:
     """Read the documents folder and bring the index up to date (only new or changed files)."""
     from index.build import build_index
@@ -69,7 +77,7 @@ def ingest(
     settings = _settings(index, model, path)
     if not settings.documents_dir.is_dir():
         raise FileNotFoundError(f"no documents folder at {settings.documents_dir}")
-    report = build_index(settings)
+    report = build_index(settings, rebuild=rebuild)
     print_build_report(console, report)
 
 

@@ -106,12 +106,17 @@ def _previous_manifest(settings: Settings) -> Manifest | None:
 
 
 def build_index(
-    settings: Settings, embedder: Embedder | None = None, progress: bool | None = None
+    settings: Settings,
+    embedder: Embedder | None = None,
+    progress: bool | None = None,
+    rebuild: bool = False,
 ) -> BuildReport:
     """Bring the index up to date with the documents folder, embedding only what changed.
 
     Without an embedder, the configured model is loaded only once something needs embedding,
-    so a run that finds nothing changed takes as long as hashing the files.
+    so a run that finds nothing changed takes as long as hashing the files. `rebuild` reads and
+    embeds every file again, so that a newer Precedent's reading and guesses reach files that
+    have not changed; the live index serves questions until the new one is complete.
     """
     started = time.perf_counter()
     progress = sys.stderr.isatty() if progress is None else progress
@@ -128,6 +133,8 @@ def build_index(
         report.removed = sorted(set(old_docs) - set(files))
         to_read = [s for s in files if old_docs.get(s, _NO_RECORD).content_hash != hashes[s]]
         to_read = [s for s in to_read if old_skips.get(s, _NO_SKIP).content_hash != hashes[s]]
+        if rebuild:
+            to_read = list(files)
         report.skipped = [old_skips[s] for s in files if s in old_skips and s not in to_read]
         if (
             previous

@@ -145,6 +145,17 @@ def test_unchanged_reingest_embeds_nothing_and_changes_are_incremental(tmp_path,
     assert answer.results[0].source == "new.txt"
 
 
+def test_rebuild_reads_and_embeds_unchanged_files_again(tmp_path, library, embedder):
+    settings = _settings(tmp_path, library)
+    first = build_index(settings, embedder, progress=False)
+    again = build_index(settings, embedder, progress=False, rebuild=True)
+    assert again.embedded_passages == first.embedded_passages and again.written
+    assert sorted(again.changed) == sorted(first.added) and not again.added
+    assert again.unchanged == 0 and not again.removed
+    answer = open_searcher(settings).search("Which grant funds housing improvements?", k=1)
+    assert answer.results[0].source == "board-report.pdf"
+
+
 def test_killed_ingest_leaves_the_previous_index_answering(tmp_path, library, embedder):
     settings = _settings(tmp_path, library)
     build_index(settings, embedder, progress=False)
