@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import PurePosixPath
+from typing import NamedTuple
 
 from ingest.document import DocumentMetadata
 
@@ -260,24 +262,19 @@ def _organisation(stem: str, text: str) -> str | None:
     left out of that last count, since strategies cite them as sources of their figures.
     """
     counts: Counter[str] = Counter()  # weighted mentions
-    for name, weight, start in _named_bodies(stem):
-        counts[name] += weight * 4
-    for name, weight, start in _named_bodies(text[:HEAD_CHARS]):
-        counts[name] += weight * (3 if start < COVER_CHARS else 1)
+    for body in _named_bodies(stem):
+        counts[body.name] += body.weight * 4
+    for body in _named_bodies(text[:HEAD_CHARS]):
+        counts[body.name] += body.weight * (3 if body.start < COVER_CHARS else 1)
     clear = _clear_winner(counts)
     if clear:
         return clear
-    places: dict[str, frozenset[str]] = {}
-    local: Counter[str] = Counter()
-    for name, weight, start in _named_bodies(text, places):
-        if places[name]:
-            local[name] += weight
+    local = [body for body in _named_bodies(text) if body.place]
     stem_words = set(_WORD.findall(stem.casefold()))
-    in_stem = Counter({name: n for name, n in local.items() if places[name] <= stem_words})
-    named = _clear_winner(in_stem)
+    named = _clear_winner(_weighed(body for body in local if body.place <= stem_words))
     if named:
         return named
-    ranked = local.most_common(2)
+    ranked = _weighed(local).most_common(2)
     if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]):
         return ranked[0][0]
     return None
@@ -290,11 +287,23 @@ def _clear_winner(counts: Counter[str]) -> str | None:
     return ranked[0][0]
 
 
-def _named_bodies(
-    text: str, places: dict[str, frozenset[str]] | None = None
-) -> list[tuple[str, float, int]]:
-    """(name, weight, position) of each body the text names; `places` collects the place words
-    of each name (none for a national body)."""
+def _weighed(bodies: Iterable[_Body]) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for body in bodies:
+        counts[body.name] += body.weight
+    return counts
+
+
+class _Body(NamedTuple):
+    """A body named in the text: its name, how much the mention counts, and where it is."""
+
+    name: str
+    weight: float
+    start: int
+    place: frozenset[str]  # the words naming its place; none for a national body
+
+
+def _named_bodies(text: str) -> list[_Body]:
     found = []
     for pattern, template, weight in _ORG_PATTERNS:
         for match in pattern.finditer(text):
@@ -302,9 +311,8 @@ def _named_bodies(
             if match.group(1) and not place:
                 continue
             name = _organisation_name(template, place, match.group(2))
-            found.append((name, weight, match.start()))
-            if places is not None:
-                places[name] = frozenset(_WORD.findall(" ".join(place).casefold()))
+            words = frozenset(_WORD.findall(" ".join(place).casefold()))
+            found.append(_Body(name, weight, match.start(), words))
     return found
 
 

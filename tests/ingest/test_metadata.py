@@ -94,6 +94,8 @@ _BODY = "Residents told us that getting around the county matters to their healt
             _BODY + "Medway Council agreed. " * 3 + "Kent County Council agreed. " * 2,
             None,
         ),
+        # "Medway Council" counts half (Kent papers name Medway as a partner): 1.5 against 1
+        ("partners.pdf", _BODY + "Medway Council agreed. " * 3 + "Kent County Council agreed.", None),
         # a sentence's end or an article is not part of a place's name
         ("review.pdf", "See the Annual Review. West Sussex County Council agreed.", "West Sussex County Council"),
         ("cost.pdf", "The Economic Cost The County Council met.", None),
