@@ -58,8 +58,9 @@ def load_beir(folder: Path) -> BeirSet:
     return BeirSet(corpus, {q: t for q, t in queries.items() if q in qrels}, qrels)
 
 
-def _cache_dir(folder: Path, cache_root: Path, model: str) -> Path:
-    digest = hashlib.sha256(model.encode())
+def _cache_dir(folder: Path, cache_root: Path, model_identity: str) -> Path:
+    """One cached index per corpus and model (with its backend: their vectors differ)."""
+    digest = hashlib.sha256(model_identity.encode())
     digest.update((folder / "corpus.jsonl").read_bytes())
     return cache_root / f"{folder.name}-{digest.hexdigest()[:16]}"
 
@@ -87,7 +88,7 @@ def _index_corpus(data: BeirSet, index_dir: Path, settings: Settings, embedder: 
         else np.empty((0, embedder.dimension), np.float32)
     )
     manifest = Manifest(
-        model=settings.model,
+        model=embedder.identity,
         dimension=embedder.dimension,
         passage_tokens=0,
         overlap_tokens=0,
@@ -118,7 +119,7 @@ def evaluate_beir(
 ) -> dict[str, dict]:
     """nDCG@10 and Recall@100 of each method; the corpus is embedded on the first run only."""
     data = load_beir(folder)
-    index_dir = _cache_dir(folder, cache_root, settings.model)
+    index_dir = _cache_dir(folder, cache_root, embedder.identity)
     try:
         store = open_store(index_dir)
     except IndexMissing:

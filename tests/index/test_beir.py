@@ -71,3 +71,15 @@ def test_beir_eval_reports_each_method_and_reuses_the_embedded_corpus(tmp_path):
     assert {m: (v["ndcg@10"], v["recall@100"]) for m, v in again.items()} == {
         m: (v["ndcg@10"], v["recall@100"]) for m, v in methods.items()
     }
+
+
+def test_beir_eval_keeps_one_embedded_corpus_per_backend(tmp_path):
+    folder = write_beir(tmp_path / "tiny")
+    args = ["eval", "--beir", str(folder), "--json", "--index", str(tmp_path / "work" / "index")]
+    runner = CliRunner()
+    torch = runner.invoke(cli, args)
+    assert torch.exit_code == 0, torch.output
+    onnx = runner.invoke(cli, args, env={"PRECEDENT_BACKEND": "onnx-int8"})
+    assert onnx.exit_code == 0, onnx.output  # its vectors are not the torch index's
+    assert json.loads(onnx.stdout)["methods"]["dense"]["recall@100"] == 1.0
+    assert len(list((tmp_path / "work" / "beir").iterdir())) == 2
