@@ -131,10 +131,15 @@ def build_index(
 
         report = BuildReport()
         report.removed = sorted(set(old_docs) - set(files))
-        to_read = [s for s in files if old_docs.get(s, _NO_RECORD).content_hash != hashes[s]]
-        to_read = [s for s in to_read if old_skips.get(s, _NO_SKIP).content_hash != hashes[s]]
-        if rebuild:
-            to_read = list(files)
+        to_read = [
+            s
+            for s in files
+            if rebuild
+            or (
+                old_docs.get(s, _NO_RECORD).content_hash != hashes[s]
+                and old_skips.get(s, _NO_SKIP).content_hash != hashes[s]
+            )
+        ]
         report.skipped = [old_skips[s] for s in files if s in old_skips and s not in to_read]
         if (
             previous

@@ -179,8 +179,8 @@ class Searcher:
             ranked = self._prefer_named(question, self._fuse(dense_ranked, keyword_ranked))
         else:
             ranked = keyword_ranked if method == "bm25" else dense_ranked
-        top = self._distinct(ranked, k)
-        similarities = self.store.embeddings[[i for i, _ in top]] @ query if top else np.empty(0)
+        top, vectors = self._distinct(ranked, k)
+        similarities = np.array(vectors) @ query if top else np.empty(0)
         timings["fusion"] = _ms_since(mark)
         return Retrieval(query, top, np.asarray(similarities, dtype=np.float32), timings)
 
@@ -242,8 +242,11 @@ class Searcher:
         lifted = [(n, s * boost if mentions.prefers(documents[owner[n]]) else s) for n, s in ranked]
         return sorted(lifted, key=lambda item: -item[1])
 
-    def _distinct(self, ranked: list[tuple[int, float]], k: int) -> list[tuple[int, float]]:
-        """The best k, skipping passages nearly identical to one already chosen (two editions)."""
+    def _distinct(
+        self, ranked: list[tuple[int, float]], k: int
+    ) -> tuple[list[tuple[int, float]], list[np.ndarray]]:
+        """The best k, skipping passages nearly identical to one already chosen (two editions),
+        with their vectors (read once here, for the similarities shown)."""
         chosen: list[tuple[int, float]] = []
         vectors: list[np.ndarray] = []
         for number, score in ranked:
@@ -256,7 +259,7 @@ class Searcher:
             vectors.append(vector)
             if len(chosen) == k:
                 break
-        return chosen
+        return chosen, vectors
 
     def _found(self, method: Method, question: str, results: list[SearchResult]) -> bool:
         """Whether the library answers the question at all, or only offers weak matches.

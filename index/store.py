@@ -9,12 +9,12 @@ any moment leaves the previous index opening and answering, and readers never se
     INDEX_DIR/gen-<time>/passages.jsonl one passage per line, in document order (+ .offsets.npy)
     INDEX_DIR/gen-<time>/texts.jsonl    each document's full text and blocks, in manifest order,
                                         for reading a passage in context (+ .offsets.npy)
-
-The JSON-lines files are read a line at a time through their offsets, so opening a
-million-passage index neither parses nor holds every passage.
     INDEX_DIR/gen-<time>/embeddings.npy unit vectors, one row per passage
     INDEX_DIR/gen-<time>/vectors.faiss  the FAISS index over those rows
     INDEX_DIR/gen-<time>/keyword/       the BM25 index (bm25s)
+
+The JSON-lines files are read a line at a time through their offsets, so opening a
+million-passage index neither parses nor holds every passage.
 """
 
 from __future__ import annotations

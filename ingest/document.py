@@ -38,9 +38,8 @@ class DocumentMetadata:
     title: str
     organisation: str | None = None
     doc_type: str | None = None  # minutes, strategy, report, assessment, policy, ...
-    date: str | None = (
-        None  # ISO date (YYYY-MM-DD, or YYYY-MM / YYYY when that is all that is stated)
-    )
+    # ISO date: YYYY-MM-DD, or YYYY-MM / YYYY when that is all that is stated
+    date: str | None = None
 
 
 @dataclass
