@@ -13,6 +13,7 @@ from rich.console import Console
 
 from app.terminal import print_build_report, print_response, print_status
 from index.embedder import ModelUnavailable
+from index.rerank import RerankerUnavailable
 from index.settings import Settings, load_settings
 from index.store import IndexBusy, IndexMismatch, IndexMissing, read_manifest
 from ingest.sidecar import SidecarError
@@ -28,6 +29,7 @@ USER_ERRORS = (
     IndexMismatch,
     IndexBusy,
     ModelUnavailable,
+    RerankerUnavailable,
     SidecarError,
     FileNotFoundError,
 )
@@ -115,6 +117,10 @@ def ask(
     until: Annotated[
         str | None, typer.Option("--until", help="Documents dated on or before.")
     ] = None,
+    no_rerank: Annotated[
+        bool,
+        typer.Option("--no-rerank", help="Skip the cross-encoder: faster, less accurate ordering."),
+    ] = False,
     index: IndexOption = None,
     model: ModelOption = None,
 ) -> None:
@@ -124,7 +130,10 @@ def ask(
     if (question is None) == (batch is None):
         raise typer.BadParameter("give a question or --batch FILE, not both")
     filters = Filters(tuple(org or ()), tuple(doc_type or ()), tuple(doc or ()), since, until)
-    searcher = open_searcher(_settings(index, model))
+    settings = _settings(index, model)
+    if no_rerank:
+        settings = settings.with_overrides(rerank=False)
+    searcher = open_searcher(settings)
     if batch is not None:
         for text in _questions(batch):
             print(

@@ -17,6 +17,7 @@ CSV_COLUMNS = (
     "question",
     "scope",
     "answer",
+    "confidence",
     "rank",
     "in_answer",
     "citation",
@@ -41,7 +42,10 @@ def export_markdown(sections: list[tuple[str | None, Response]]) -> str:
     for scope, response in sections:
         if scope:
             lines += [f"## {_md(scope)}", ""]
-        lines += [f"**Answer:** {_md(response.answer.text)}", ""]
+        label = "Weak match" if response.answer.weak else "Answer"
+        lines += [f"**{label}:** {_md(response.answer.text)}", ""]
+        if response.answer.found:
+            lines += [f"Confidence: {response.answer.confidence:.0%}", ""]
         heading = "Sources" if response.answer.found else "Closest passages (they do not answer it)"
         if response.results:
             lines += [f"{'###' if scope else '##'} {heading}", ""]
@@ -66,6 +70,7 @@ def export_csv(sections: list[tuple[str | None, Response]]) -> str:
                 response.question,
                 scope or "",
                 response.answer.text,
+                response.answer.confidence,
                 result.rank,
                 "yes" if result.rank in response.answer.citations else "no",
                 citation(result),

@@ -104,10 +104,18 @@ def _heading(text: str, level: int = 4) -> None:
 
 def show_answer(response: Response) -> None:
     """The answer first, or a plain "nothing in the library answers this"."""
-    if response.answer.found:
-        st.subheader("Answer")
-    st.html(answer_html(response.answer, response.question, response.took_ms))
-    if not response.answer.found and response.results:
+    answer = response.answer
+    if answer.found:
+        st.subheader("Weak match" if answer.weak else "Answer")
+    st.html(answer_html(answer, response.question, response.took_ms))
+    if answer.found and answer.weak:
+        st.warning(
+            f"Confidence {answer.confidence:.0%}: these passages may not answer the question. "
+            "Read them in context before relying on them."
+        )
+    elif answer.found:
+        st.caption(f"Confidence {answer.confidence:.0%}")
+    if not answer.found and response.results:
         st.caption("The closest passages are below, but they do not seem to answer the question.")
     st.caption(f"{len(response.results)} passages in {response.took_ms:.0f} ms")
 

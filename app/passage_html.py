@@ -59,6 +59,7 @@ def answer_html(answer: Answer, question: str, took_ms: float = 0.0) -> str:
     style = ANSWER_STYLE if answer.found else NOT_FOUND_STYLE
     return (
         f"<div class='precedent-answer' data-found='{str(answer.found).lower()}' "
+        f"data-weak='{str(answer.weak).lower()}' data-confidence='{answer.confidence:.3f}' "
         f"data-question='{_e(question)}' data-took-ms='{took_ms:.0f}' style='{PASSAGE_STYLE};{style}'>{body}</div>"
     )
 

@@ -42,8 +42,16 @@ def highlighted(text: str, highlights: list[str]) -> Text:
 
 def print_response(console: Console, response: Response) -> None:
     console.print(f"[bold]Q:[/bold] {escape(response.question)}")
-    if response.answer.found:
-        console.print(Text.assemble(("Answer: ", "bold green"), response.answer.text))
+    answer = response.answer
+    if answer.found and answer.weak:
+        console.print(Text.assemble(("Weak match: ", "bold yellow"), answer.text))
+        console.print(
+            f"[yellow]Confidence {answer.confidence:.0%}: these passages may not answer the "
+            "question; check them before relying on it.[/yellow]"
+        )
+    elif answer.found:
+        console.print(Text.assemble(("Answer: ", "bold green"), answer.text))
+        console.print(f"[dim]Confidence {answer.confidence:.0%}[/dim]")
     else:
         console.print(Text(response.answer.text, style="bold red"))
         if response.results:
@@ -78,11 +86,18 @@ def print_build_report(console: Console, report: BuildReport) -> None:
 
 
 def print_skipped(console: Console, skipped: list) -> None:
+    """Every skipped file by its whole name: a table on a terminal (long names wrap, never cut),
+    and one plain "file: reason" line each in a log, where a table would be cut to 80 columns."""
     if not skipped:
         return
+    if not console.is_terminal:
+        console.print("Skipped files:", soft_wrap=True)
+        for item in skipped:
+            console.print(f"  {escape(item.source)}: {escape(item.reason)}", soft_wrap=True)
+        return
     table = Table(title="Skipped files")
-    table.add_column("File")
-    table.add_column("Why")
+    table.add_column("File", overflow="fold")
+    table.add_column("Why", overflow="fold")
     for item in skipped:
         table.add_row(escape(item.source), escape(item.reason))
     console.print(table)

@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 
 from index.build import embedding_text, keyword_text
+from index.candidates import FIRST_STAGES
 from index.embedder import Embedder
-from index.evaluate import METHODS
 from index.search import Searcher
 from index.settings import Settings
 from index.store import (
@@ -127,7 +127,7 @@ def evaluate_beir(
         store = open_store(index_dir)
     searcher = Searcher(store, embedder, settings)
     out: dict[str, dict] = {}
-    for method in METHODS:
+    for method in FIRST_STAGES:  # ranking by passage; re-ranking is measured by `eval`
         ndcg, recall, latencies = [], [], []
         for query_id, text in data.queries.items():
             found = searcher.retrieve(text, k=min(100, len(store.passages)), method=method)

@@ -9,9 +9,11 @@ from pathlib import Path
 
 import numpy as np
 
+from index.candidates import FIRST_STAGES
 from index.search import Method, Response, Searcher
 
-METHODS: tuple[Method, ...] = ("hybrid", "bm25", "dense")
+# The engine as shipped, the engine without re-ranking, and the two retrievers alone.
+METHODS: tuple[Method, ...] = ("hybrid+rerank", *FIRST_STAGES)
 _QUOTES = str.maketrans("‘’‚‛“”„‟–—‐‑−", "''''\"\"\"\"-----")
 
 
@@ -120,7 +122,10 @@ def score_method(searcher: Searcher, questions: list[Question], method: Method) 
     return Scores(values, misses)
 
 
-def evaluate(searcher: Searcher, questions: list[Question]) -> dict[str, Scores]:
+def evaluate(
+    searcher: Searcher, questions: list[Question], methods: tuple[Method, ...] = METHODS
+) -> dict[str, Scores]:
     """Every method on the same index and questions, in the same run."""
-    searcher.search("warm up the model and caches", k=1)
-    return {method: score_method(searcher, questions, method) for method in METHODS}
+    for method in methods:
+        searcher.search("warm up the models and caches", k=1, method=method)
+    return {method: score_method(searcher, questions, method) for method in methods}

@@ -47,7 +47,7 @@ def _is_heading(sentence: str) -> bool:
     )
 
 
-def _candidates(text: str) -> list[Sentence]:
+def answer_sentences(text: str) -> list[Sentence]:
     """Sentences that could answer something: not fragments, not headings (unless that is all)."""
     sentences = split_sentences(text)
     prose = [s for s in sentences if len(s.text.split()) >= MIN_WORDS and not _is_heading(s.text)]
@@ -63,7 +63,7 @@ def highlight_passages(
     All sentences of all passages go through the model in one batch: a handful of short texts,
     far cheaper than the passages themselves.
     """
-    per_passage = [_candidates(text) for text in passages]
+    per_passage = [answer_sentences(text) for text in passages]
     flat = [s.text for sentences in per_passage for s in sentences]
     if not flat:
         return [[] for _ in passages]

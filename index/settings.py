@@ -50,9 +50,25 @@ class Settings:
     # A question with a word the library never uses is answered only if some highlighted
     # sentence is at least this similar to it.
     min_sentence_similarity: float = 0.52
+    # Re-ranking: a cross-encoder reads the question with each of the first `rerank_depth`
+    # candidates; the best `window_depth` of those are also scored by their two-sentence
+    # windows, whose best is the sentence highlighted. A sentence-transformers CrossEncoder
+    # name or folder, or a folder with model.onnx + tokenizer.json, can replace the default.
+    rerank: bool = True
+    rerank_model: str = "cross-encoder/ms-marco-MiniLM-L-12-v2"
+    rerank_depth: int = 8
+    window_depth: int = 3
+    # Below this best cross-encoder logit the engine answers "not found"; confidence is the
+    # logistic of (logit - threshold) / 2, so the threshold reads 0.5, and below
+    # `weak_confidence` an answer is shown as a weak match.
+    rerank_threshold: float = -3.0
+    weak_confidence: float = 0.75
+    # At most this many of the top k passages come from one document while passages of other
+    # documents are still relevant (0: no limit).
+    per_document: int = 2
     # Passages whose embeddings are at least this similar are shown once.
     duplicate_similarity: float = 0.95
-    # Above this many passages an approximate (HNSW) vector index is built instead of exact search.
+    # Above this many passages an approximate (IVF-SQ8) vector index is built instead of exact search.
     ann_threshold: int = 200_000
 
     def with_overrides(self, **values: object) -> Settings:

