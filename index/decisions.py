@@ -29,6 +29,23 @@ _DECISION_QUESTION = re.compile(
 )
 
 
+_ASKED_OUTCOMES = [
+    (re.compile(r"\bdelegat", re.I), "delegated"),
+    (re.compile(r"\b(?:approv|adopt|ratif)", re.I), "approved"),
+    (re.compile(r"\bendors", re.I), "endorsed"),
+    (re.compile(r"\bnot(?:ed|e)\b", re.I), "noted"),
+    (re.compile(r"\b(?:reject|refus|turned down)", re.I), "rejected"),
+    (re.compile(r"\b(?:defer|postpon)", re.I), "deferred"),
+    (re.compile(r"\bcarried\b", re.I), "carried"),
+    (re.compile(r"\b(?:lost|defeated|voted down)\b", re.I), "lost"),
+]
+
+
+def asked_outcomes(query: str) -> set[str]:
+    """The outcomes a query names: "has any council delegated ..." asks for delegations."""
+    return {outcome for pattern, outcome in _ASKED_OUTCOMES if pattern.search(query)}
+
+
 def asks_about_decisions(question: str) -> bool:
     """Whether a question asks what was decided, resolved, agreed or approved."""
     return bool(_DECISION_QUESTION.search(question))
@@ -124,6 +141,10 @@ class DecisionIndex:
             ranks = np.empty(len(rows), dtype=np.int64)
             ranks[order] = np.arange(len(rows))
             fused += np.where(usable, weight / (settings.rrf_k + ranks + 1), 0.0)
+        asked = asked_outcomes(query)
+        if asked:
+            named = np.array([d.outcome in asked for d in among])
+            fused *= np.where(named, 1 + settings.decision_outcome_boost, 1.0)
         keep = np.ones(len(rows), dtype=bool)
         if relevant_only:
             floor = settings.min_similarity

@@ -103,8 +103,12 @@ _RESULT_OUTCOME = {"carried": "carried", "lost": "lost", "fell": "lost", "defeat
 MAX_BLOCK_LINES = 40
 _RUN_IN_MARKER = re.compile(
     r"(?<=[.:;!?])(?=\s+(?:Decision\s*:|DECISION\s*:|RESOLVED\b|Resolved\s*[:\-–]|"
-    r"Supporting documents\s*:))"
+    r"Supporting documents\s*:))|(?<=[Ii]tem \d\))(?=\s)|(?<=[Ii]tem \d\d\))(?=\s)|"
+    # a record of decision's labels, which a PDF reader may run into one paragraph
+    r"(?=\s+(?:DECISION (?:TO BE )?TAKEN BY|DECISION NO|Title of Decision|Reasons? for "
+    r"(?:the )?[Dd]ecision|Date of [Dd]ecision)\s*:)|(?<!\bof)(?<!\bfor)(?=\s+(?:Decision|DECISION)\s*:)"
 )
+_PAGE_FOOTER = re.compile(r"\s*\bPage \d+ of \d+\s*$")
 
 
 def find_decisions(
@@ -385,6 +389,8 @@ class _Walk:
         self, start: int, end: int, outcome: tuple[str, str | None] | str, **extra
     ) -> Decision:
         name, doubt = (outcome, None) if isinstance(outcome, str) else outcome
+        footer = _PAGE_FOOTER.search(self.text, start, end)
+        end = footer.start() if footer and footer.end() == end else end
         if self.meeting.proposed:
             doubt = doubt or "proposed decision: the record does not say it was taken"
         decision = Decision(
