@@ -154,9 +154,10 @@ class DecisionIndex:
 
 
 def _ranked_text(decision: Decision) -> str:
-    """What a decision is matched on: its wording, with its body and agenda item as context."""
-    context = " — ".join(p for p in (decision.body, decision.item_title) if p)
-    return f"{context}\n{decision.text}" if context else decision.text
+    """What a decision is matched on: its wording, with its agenda item as context. Not its
+    body: "cabinet" or "board" in a question names who decided, which the filters handle."""
+    title = decision.item_title
+    return f"{title}\n{decision.text}" if title else decision.text
 
 
 def decision_filters(
