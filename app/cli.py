@@ -135,7 +135,8 @@ def ask(
     response = searcher.search(question, k, filters)
     decisions = _decisions_for(searcher, question, filters)
     if as_json:
-        print(json.dumps(response.to_dict() | {"decisions": decisions}, ensure_ascii=False, indent=2))
+        payload = response.to_dict() | {"decisions": [d.to_dict() for d in decisions]}
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         if decisions:
             from app.decision_lines import print_decisions

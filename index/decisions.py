@@ -145,10 +145,14 @@ class DecisionIndex:
         if asked:
             named = np.array([d.outcome in asked for d in among])
             fused *= np.where(named, 1 + settings.decision_outcome_boost, 1.0)
+        # "What did the Leicester board resolve?": the organisation is the topic, as in `ask`.
+        organisations = self.searcher.mentions.find(query).organisations
+        of_named = np.array([d.organisation in organisations for d in among], dtype=bool)
+        fused *= np.where(of_named, 1 + settings.mention_boost, 1.0)
         keep = np.ones(len(rows), dtype=bool)
         if relevant_only:
             floor = settings.min_similarity
-            keep = (similarity >= floor) | ((keyword > 0) & (similarity >= floor / 2))
+            keep = (similarity >= floor) | ((keyword > 0) & (similarity >= floor / 2)) | of_named
         best = [i for i in np.argsort(-fused, kind="stable") if keep[i]][:k]
         return [FoundDecision(among[i], float(fused[i]), float(similarity[i])) for i in best]
 
