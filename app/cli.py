@@ -206,8 +206,11 @@ def decisions(
     until: Annotated[str | None, typer.Option("--until", help="Meetings on or before.")] = None,
     outcome: Annotated[
         list[str] | None,
-        typer.Option("--outcome", help="approved, agreed, noted, endorsed, rejected, deferred, "
-                     "carried, lost, delegated or other (repeatable)."),
+        typer.Option(
+            "--outcome",
+            help="approved, agreed, noted, endorsed, rejected, deferred, "
+            "carried, lost, delegated or other (repeatable).",
+        ),
     ] = None,
     k: Annotated[int, typer.Option("--k", min=1, help="How many, when ranking a query.")] = 10,
     as_json: JsonOption = False,
@@ -226,7 +229,9 @@ def decisions(
     settings = _settings(index, model)
     filters = decision_filters(org, since, until)
     if query is None:
-        found = newest_first(admitted(open_store(settings.index_dir), filters, tuple(outcome or ())))
+        found = newest_first(
+            admitted(open_store(settings.index_dir), filters, tuple(outcome or ()))
+        )
     else:
         from index.search import open_searcher
 
@@ -236,7 +241,9 @@ def decisions(
     if as_json:
         print(json.dumps([f.to_dict() for f in found], ensure_ascii=False, indent=2))
     else:
-        print_decisions(console, found, f"{len(found)} decisions" + (f" for {query!r}" if query else ""))
+        print_decisions(
+            console, found, f"{len(found)} decisions" + (f" for {query!r}" if query else "")
+        )
 
 
 @cli.command("eval-decisions")

@@ -42,8 +42,9 @@ def print_decisions(console: Console, found: list[FoundDecision], heading: str) 
 
 def print_decision_scores(console: Console, scores: DecisionScores) -> None:
     table = Table(title="Decisions register", show_header=False)
-    table.add_row("Labelled / extracted / found", f"{scores.labelled} / {scores.extracted} / "
-                  f"{scores.found}")
+    table.add_row(
+        "Labelled / extracted / found", f"{scores.labelled} / {scores.extracted} / {scores.found}"
+    )
     table.add_row("Precision", f"{scores.precision:.3f}")
     table.add_row("Recall", f"{scores.recall:.3f}")
     for name in ("body", "date", "item", "outcome", "page"):

@@ -45,12 +45,34 @@ def decisions_csv(found: list[FoundDecision]) -> str:
     """Every decision with its full wording, votes and why a field is uncertain."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(("date", "body", "organisation", "item", "outcome", "decision", "votes",
-                     "uncertain", "source", "page"))
+    writer.writerow(
+        (
+            "date",
+            "body",
+            "organisation",
+            "item",
+            "outcome",
+            "decision",
+            "votes",
+            "uncertain",
+            "source",
+            "page",
+        )
+    )
     for f in found:
         d = f.decision
-        row = (d.date, d.body, d.organisation, d.item, d.outcome, d.text, d.votes, d.uncertain,
-               d.source, d.page)
+        row = (
+            d.date,
+            d.body,
+            d.organisation,
+            d.item,
+            d.outcome,
+            d.text,
+            d.votes,
+            d.uncertain,
+            d.source,
+            d.page,
+        )
         writer.writerow([_cell(value) for value in row])
     return buffer.getvalue()
 
@@ -63,7 +85,9 @@ def decisions_markdown(found: list[FoundDecision], title: str = "Decisions") -> 
         for f in decisions:
             d = f.decision
             where = f"`{d.source}`" + (f", p. {d.page}" if d.page is not None else "")
-            head = " · ".join(_md(p) for p in (d.date or "undated", d.body or "", d.item or "") if p)
+            head = " · ".join(
+                _md(p) for p in (d.date or "undated", d.body or "", d.item or "") if p
+            )
             lines += [f"**{head}** — *{d.outcome}* ({where})", ""]
             lines += [f"> {_md(line)}" for line in d.text.splitlines() if line.strip()]
             lines.append("")

@@ -104,7 +104,14 @@ def print_status(console: Console, manifest: Manifest, index_dir: str) -> None:
     )
     table = Table(title="Documents")
     for column in (
-        "Title", "Organisation", "Type", "Date", "Pages", "Passages", "Decisions", "File"
+        "Title",
+        "Organisation",
+        "Type",
+        "Date",
+        "Pages",
+        "Passages",
+        "Decisions",
+        "File",
     ):
         table.add_column(column)
     for d in manifest.documents:

@@ -15,8 +15,18 @@ from pathlib import Path
 
 from check_phrases import SUFFIXES, extract, fold
 
-OUTCOMES = {"approved", "agreed", "noted", "endorsed", "rejected", "deferred", "carried", "lost",
-            "delegated", "other"}
+OUTCOMES = {
+    "approved",
+    "agreed",
+    "noted",
+    "endorsed",
+    "rejected",
+    "deferred",
+    "carried",
+    "lost",
+    "delegated",
+    "other",
+}
 
 
 def pdf_pages(path: Path) -> list[str]:

@@ -77,32 +77,41 @@ def load_labels(path: Path) -> list[dict]:
 
 
 def evaluate_decisions(store: Store, labels: list[dict]) -> DecisionScores:
+    """The register of an index against the labels, and the rules' time per page on its text."""
+    extracted = {
+        PurePosixPath(d.source).name: store.document_decisions(d.source)
+        for d in store.manifest.documents
+    }
+    scores = score_decisions(extracted, labels)
+    _time_extraction(store, scores)
+    return scores
+
+
+def score_decisions(extracted: dict[str, list[Decision]], labels: list[dict]) -> DecisionScores:
+    """Decisions extracted per document (by file name) against the labels."""
     scores = DecisionScores()
-    by_name = {PurePosixPath(d.source).name: d.source for d in store.manifest.documents}
     wanted: dict[str, list[dict]] = {}
     for label in labels:
         wanted.setdefault(label["doc"], [])
         if label["kind"] == "decision":
             wanted[label["doc"]].append(label)
     scores.labelled = sum(len(rows) for rows in wanted.values())
-    for name, source in sorted(by_name.items()):
-        extracted = store.document_decisions(source)
+    for name, decisions in sorted(extracted.items()):
         rows = wanted.get(name, [])
-        scores.extracted += len(extracted)
-        for decision in extracted:
+        scores.extracted += len(decisions)
+        for decision in decisions:
             if any(fold(row["phrase"]) in fold(decision.text) for row in rows):
                 scores.correct_extracted += 1
             else:
                 scores.wrong.append(f"{name}: {decision.text[:70]}")
         for row in rows:
-            match = next((d for d in extracted if fold(row["phrase"]) in fold(d.text)), None)
+            match = next((d for d in decisions if fold(row["phrase"]) in fold(d.text)), None)
             if match is None:
                 scores.missed.append(row["id"])
                 continue
             scores.found += 1
             _score_fields(scores, row, match)
-    scores.missed += [r["id"] for n, rows in wanted.items() if n not in by_name for r in rows]
-    _time_extraction(store, scores)
+    scores.missed += [r["id"] for n, rows in wanted.items() if n not in extracted for r in rows]
     return scores
 
 
@@ -135,7 +144,10 @@ def _same_item(labelled: str | None, decision: Decision) -> bool:
     if labelled is None:
         return decision.item_number is None and decision.item_title is None
     wanted = labelled.casefold()
-    return wanted in {(decision.item_number or "").casefold(), (decision.item_title or "").casefold()}
+    return wanted in {
+        (decision.item_number or "").casefold(),
+        (decision.item_title or "").casefold(),
+    }
 
 
 def _time_extraction(store: Store, scores: DecisionScores) -> None:

@@ -30,14 +30,14 @@ _DECISION_QUESTION = re.compile(
 
 
 _ASKED_OUTCOMES = [
-    (re.compile(r"\bdelegat", re.I), "delegated"),
-    (re.compile(r"\b(?:approv|adopt|ratif)", re.I), "approved"),
-    (re.compile(r"\bendors", re.I), "endorsed"),
-    (re.compile(r"\bnot(?:ed|e)\b", re.I), "noted"),
-    (re.compile(r"\b(?:reject|refus|turned down)", re.I), "rejected"),
-    (re.compile(r"\b(?:defer|postpon)", re.I), "deferred"),
-    (re.compile(r"\bcarried\b", re.I), "carried"),
-    (re.compile(r"\b(?:lost|defeated|voted down)\b", re.I), "lost"),
+    (re.compile(r"\bdelegat", re.IGNORECASE), "delegated"),
+    (re.compile(r"\b(?:approv|adopt|ratif)", re.IGNORECASE), "approved"),
+    (re.compile(r"\bendors", re.IGNORECASE), "endorsed"),
+    (re.compile(r"\bnot(?:ed|e)\b", re.IGNORECASE), "noted"),
+    (re.compile(r"\b(?:reject|refus|turned down)", re.IGNORECASE), "rejected"),
+    (re.compile(r"\b(?:defer|postpon)", re.IGNORECASE), "deferred"),
+    (re.compile(r"\bcarried\b", re.IGNORECASE), "carried"),
+    (re.compile(r"\b(?:lost|defeated|voted down)\b", re.IGNORECASE), "lost"),
 ]
 
 
@@ -172,4 +172,3 @@ def decision_filters(
 
 def as_dicts(found: list[FoundDecision]) -> list[dict]:
     return [f.to_dict() for f in found]
-

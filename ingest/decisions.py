@@ -11,12 +11,14 @@ Where a rule cannot tell (no outcome stated, a proposed decision), the decision 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 from ingest.document import ENUMERATOR, Decision, ParsedDocument
 from ingest.metadata import first_full_date
+
 
 @dataclass
 class _Line:
@@ -48,7 +50,9 @@ class _Vote:
 # Numbered paragraph prefixes ("4. ", "8) ") and sub-item enumerators ("(a)", "b)", "1.", "•").
 _NUMBERED = re.compile(r"^(\d{1,3})([.)])\s+")
 _INLINE_ROMAN = re.compile(r"(?:(?<=\s)|^)\((?:i{1,3}|iv|v|vi{1,3}|ix|x)\)\s")
-_RESOLVED = re.compile(r"^(?:\d{1,3}[.)]\s+)?(?:RESOLVED|Resolved(?=\s*[:\-–]|\s+that))\b[\s:\-–]*(.*)$")
+_RESOLVED = re.compile(
+    r"^(?:\d{1,3}[.)]\s+)?(?:RESOLVED|Resolved(?=\s*[:\-–]|\s+that))\b[\s:\-–]*(.*)$"
+)
 _DECISION = re.compile(r"^(?:DECISION|Decision)\s*:\s*(.*)$")
 _BODY_NOUN = (
     r"(?:County Council|City Council|Council|Cabinet|Board|Committee|Sub-Committee|Panel|"
@@ -64,7 +68,9 @@ _RECOMMENDATIONS_AGREED = re.compile(
     r"(?:\w+\s+)?(agreed|approved|accepted|noted|endorsed|rejected)\b",
     re.IGNORECASE,
 )
-_SUBJECT = re.compile(rf"^(?i:that\s+)?(?i:the\s+)?(?P<body>(?:[A-Z][\w&'’-]* ){{0,4}}?{_BODY_NOUN})\b")
+_SUBJECT = re.compile(
+    rf"^(?i:that\s+)?(?i:the\s+)?(?P<body>(?:[A-Z][\w&'’-]* ){{0,4}}?{_BODY_NOUN})\b"
+)
 _HEADING = re.compile(r"^(\d{1,4})\.\s+(.{3,240}?)\s*(?:\((?:Agenda )?[Ii]tem\s+\d+\))?$")
 _ITEM_TAG = re.compile(r"\((?:Agenda )?[Ii]tem\s+\d+\)\s*$")
 _MEETING = re.compile(
@@ -74,14 +80,18 @@ _MEETING = re.compile(
 _TAKEN_BY = re.compile(r"^DECISION (?:TO BE )?TAKEN BY\s*:\s*(.+)$", re.IGNORECASE)
 _DECISION_NUMBER = re.compile(r"^DECISION (?:NO|NUMBER|REF)\.?\s*:\s*(.+)$", re.IGNORECASE)
 _DECISION_TITLE = re.compile(r"^(?:Title of Decision|Subject)\s*:\s*(.+)$", re.IGNORECASE)
-_DECISION_DATE = re.compile(r"\b(?:date of decision\s*:|decision by [^.\n]{0,60}?\bon)\s*(.{6,40})", re.I)
+_DECISION_DATE = re.compile(
+    r"\b(?:date of decision\s*:|decision by [^.\n]{0,60}?\bon)\s*(.{6,40})", re.IGNORECASE
+)
 _STOP_LABEL = re.compile(
     r"^(?:Reasons? for (?:the )?[Dd]ecision|Background|Supporting documents|Financial "
     r"Implications|Legal Implications|Any alternatives|Minutes:|Discussion:)",
     re.IGNORECASE,
 )
 _VOTE_PUT = re.compile(r"\bput (?:the |part \d)|\bput to the vote\b", re.IGNORECASE)
-_VOTE_COUNT = re.compile(r"^(For|Against|Abstain\w*|Abstentions?)\s*[(:]?\s*(\d+)\)?", re.IGNORECASE)
+_VOTE_COUNT = re.compile(
+    r"^(For|Against|Abstain\w*|Abstentions?)\s*[(:]?\s*(\d+)\)?", re.IGNORECASE
+)
 _VOTE_RESULT = re.compile(
     r"(?:(?:substantive\s+)?motion|amendment)\s+(?:was\s+)?(carried|lost|fell|defeated)|"
     r"\bit was (agreed|carried|lost)\b|(?:^|[.:]\s+|\)\s+)(agreed|carried|lost)\b(?: unanimously)?\.?\s*$",
@@ -90,7 +100,10 @@ _VOTE_RESULT = re.compile(
 _PROPOSED = re.compile(r"\bproposed\b.{0,80}\bseconded\b", re.IGNORECASE | re.DOTALL)
 _PARAGRAPH_REF = re.compile(r"\bparagraph (\d{1,3})\b")
 _OUTCOME_WORDS = [
-    (r"\b(?:not (?:to )?(?:approve|agree|adopt|endorse)|reject(?:s|ed)?|refuse[sd]?)\b", "rejected"),
+    (
+        r"\b(?:not (?:to )?(?:approve|agree|adopt|endorse)|reject(?:s|ed)?|refuse[sd]?)\b",
+        "rejected",
+    ),
     (r"\b(?:defer(?:s|red)?|postpone[sd]?)\b", "deferred"),
     (r"\bdelegat(?:e|es|ed)\b", "delegated"),
     (r"\b(?:approv(?:e|es|ed)|adopt(?:s|ed)?|ratif(?:y|ies|ied)|correct record)\b", "approved"),
@@ -108,6 +121,7 @@ _RUN_IN_MARKER = re.compile(
     r"(?=\s+(?:DECISION (?:TO BE )?TAKEN BY|DECISION NO|Title of Decision|Reasons? for "
     r"(?:the )?[Dd]ecision|Date of [Dd]ecision)\s*:)|(?<!\bof)(?<!\bfor)(?=\s+(?:Decision|DECISION)\s*:)"
 )
+_JOINING_TAIL = re.compile(r"[\s;,]*(?:\band\b[\s;,]*)?$")
 _PAGE_FOOTER = re.compile(r"\s*\bPage \d+ of \d+\s*$")
 
 
@@ -269,7 +283,9 @@ class _Walk:
             last = self._continuation(j)
             items.extend((part, lead) for part in self._split_inline(j, last))
             j = last + 1
-        made = [self._add_span(s, e, self._outcome(t, lead), body=body) for (s, e, t), lead in items]
+        made = [
+            self._add_span(s, e, self._outcome(t, lead), body=body) for (s, e, t), lead in items
+        ]
         if not made:  # "RESOLVED that:" with nothing after it that reads as a resolution
             made = [self._add(i, i, self._outcome(rest, ""), body=body)]
         self._attach_votes(made)
@@ -311,11 +327,11 @@ class _Walk:
         marks = [m.start() for m in _INLINE_ROMAN.finditer(text)]
         if len(marks) < 2 or marks[0] != 0:
             return [(start, end, text)]
-        bounds = [*marks, len(text)]
-        return [
-            (start + a, start + a + len(text[a:b].rstrip(" ;,and")), text[a:b].rstrip(" ;,and"))
-            for a, b in zip(bounds, bounds[1:])
-        ]
+        pieces = []
+        for a, b in itertools.pairwise([*marks, len(text)]):
+            piece = _JOINING_TAIL.sub("", text[a:b])  # "...Appendix B; and, " -> "...Appendix B"
+            pieces.append((start + a, start + a + len(piece), piece))
+        return pieces
 
     def _vote(self, i: int) -> int:
         """A motion put to the vote: its counts and its result, kept until we know if a
@@ -382,7 +398,9 @@ class _Walk:
                 return min(found)[1], None
         return "agreed", "outcome not stated: taken as agreed"
 
-    def _add(self, first: int, last: int, outcome: tuple[str, str | None] | str, **extra) -> Decision:
+    def _add(
+        self, first: int, last: int, outcome: tuple[str, str | None] | str, **extra
+    ) -> Decision:
         return self._add_span(self.lines[first].start, self.lines[last].end, outcome, **extra)
 
     def _add_span(

@@ -72,6 +72,8 @@ def test_status_counts_decisions(seeds_settings):
 
 def test_eval_decisions_reports_precision_and_recall(seeds_settings):
     labels = REPO / "eval" / "decisions.jsonl"
-    scores = _json("eval-decisions", str(labels), "--json", "--index", str(seeds_settings.index_dir))
+    scores = _json(
+        "eval-decisions", str(labels), "--json", "--index", str(seeds_settings.index_dir)
+    )
     assert scores["extracted"] == 8 and scores["precision"] == 1.0
     assert scores["found"] == 8 and scores["ms_per_page"] > 0

@@ -15,7 +15,14 @@ def decisions_page(make_app, settings):
 def test_the_table_lists_every_decision_newest_first(app_library, make_app):
     app = decisions_page(make_app, app_library)
     table = app.dataframe[0].value
-    assert list(table.columns)[:6] == ["Date", "Body", "Organisation", "Item", "Outcome", "Decision"]
+    assert list(table.columns)[:6] == [
+        "Date",
+        "Body",
+        "Organisation",
+        "Item",
+        "Outcome",
+        "Decision",
+    ]
     assert len(table) == 8
     assert list(table["Date"]) == sorted(table["Date"], reverse=True)
     kent = table[table["Organisation"] == "Kent County Council"]

@@ -27,14 +27,18 @@ def _minutes_pdf(folder: Path) -> Path:
                 MEETING,
                 "12. Joint Health and Wellbeing Strategy (Item 5)",
                 "1. The Director of Public Health introduced the strategy and its consultation.",
-                "2. Members agreed that more work was needed on the housing offer before the "
-                "strategy could be delivered.",
+                (
+                    "2. Members agreed that more work was needed on the housing offer before the "
+                    "strategy could be delivered."
+                ),
                 "3. RESOLVED that the Board:",
                 "(a) approves the Joint Health and Wellbeing Strategy 2025-2030;",
             ],
             [
-                "(b) delegates authority to the Director of Public Health to make minor changes "
-                "to the strategy before publication; and",
+                (
+                    "(b) delegates authority to the Director of Public Health to make minor "
+                    "changes to the strategy before publication; and"
+                ),
                 "(c) notes the consultation report.",
                 "13. Better Care Fund quarterly return (Item 6)",
                 "The Board noted the quarterly Better Care Fund return for the third quarter.",
@@ -155,3 +159,21 @@ def test_find_decisions_is_pure_over_a_parsed_document(tmp_path):
     document = _read(_minutes_pdf(tmp_path))
     assert find_decisions(document) == document.decisions
     assert all(d.source == "hwb-minutes.pdf" for d in document.decisions)
+
+
+def test_recommendations_recorded_as_agreed(tmp_path):
+    path = tmp_path / "panel-minutes.txt"
+    path.write_text(
+        "MINUTES of a meeting of the Health Scrutiny Panel held on Monday, 2 June 2025.\n\n"
+        "4. Dental access (Item 4)\n\n"
+        "Members discussed waiting lists and agreed that the figures were worrying.\n\n"
+        "The recommendations set out in the report were agreed.\n",
+        encoding="utf-8",
+    )
+    (decision,) = _read(path).decisions
+    assert decision.text == "The recommendations set out in the report were agreed."
+    assert (decision.outcome, decision.body, decision.item_number) == (
+        "agreed",
+        "Health Scrutiny Panel",
+        "4",
+    )
