@@ -6,7 +6,7 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -16,6 +16,10 @@ from index.embedder import ModelUnavailable
 from index.settings import Settings, load_settings
 from index.store import IndexBusy, IndexMismatch, IndexMissing, read_manifest
 from ingest.sidecar import SidecarError
+
+if TYPE_CHECKING:  # imported where they are used, so that every command starts quickly
+    from index.decisions import FoundDecision
+    from index.search import Filters, Searcher
 
 cli = typer.Typer(
     add_completion=False, no_args_is_help=True, help="Search council and NHS documents, offline."
@@ -146,7 +150,7 @@ def ask(
         print_response(console, response)
 
 
-def _decisions_for(searcher: object, question: str, filters: object) -> list:
+def _decisions_for(searcher: Searcher, question: str, filters: Filters) -> list[FoundDecision]:
     """The register's decisions matching a question that asks what was decided (else none)."""
     from index.decisions import DecisionIndex, admitted, asks_about_decisions
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 
 from app.export import _cell, _md
@@ -92,3 +93,17 @@ def decisions_markdown(found: list[FoundDecision], title: str = "Decisions") -> 
             lines += [f"> {_md(line)}" for line in d.text.splitlines() if line.strip()]
             lines.append("")
     return "\n".join(lines)
+
+
+def decisions_html(found: list[FoundDecision]) -> str:
+    """The Ask page's Decisions block: one escaped line per decision, above the passages."""
+    lines = []
+    for f in found:
+        d = f.decision
+        where = d.source + (f", p. {d.page}" if d.page is not None else "")
+        head = " · ".join(p for p in (d.date or "undated", d.body, d.item, d.outcome) if p)
+        lines.append(
+            f"<li><strong>{html.escape(head)}</strong> — {html.escape(d.first_sentence)} "
+            f"<span style='opacity:.75'>({html.escape(where)})</span></li>"
+        )
+    return f"<ul class='precedent-decisions'>{''.join(lines)}</ul>"

@@ -11,21 +11,15 @@ import html
 import streamlit as st
 
 from app.decision_table import by_organisation, decisions_csv, decisions_markdown, table_rows
-from app.engine import EngineProblem, current_settings, open_engine
+from app.engine import EngineProblem, current_settings, open_engine, rank_decisions
 from app.ingest_panel import show_problem
 from app.passage_html import CARD_STYLE, META_STYLE, PASSAGE_STYLE, highlight_html
-from index.decisions import DecisionIndex, FoundDecision, admitted, newest_first
+from index.decisions import FoundDecision, admitted, newest_first
 from index.search import Filters, Searcher
 from ingest.document import Decision
 
 CONTEXT_BEFORE = 1500  # characters of the minutes shown above a decision: its item heading
 CONTEXT_AFTER = 400
-
-
-@st.cache_resource(show_spinner="Preparing the decisions register…", max_entries=2)
-def _decision_index(generation_path: str, _searcher: Searcher) -> DecisionIndex:
-    """One per index generation: decision texts are embedded once, not on every rerun."""
-    return DecisionIndex(_searcher)
 
 
 def _filters(decisions: list[Decision]) -> tuple[Filters, tuple[str, ...], str]:
@@ -104,8 +98,7 @@ def main() -> None:
     filters, outcomes, query = _filters(decisions)
     among = admitted(searcher.store, filters, outcomes)
     if query:
-        index = _decision_index(str(searcher.store.path), searcher)
-        found = index.rank(query, among, k=len(among))
+        found = rank_decisions(searcher, query, among, k=len(among))
     else:
         found = newest_first(among)
     st.caption(f"{len(found)} of {len(decisions)} decisions" + (" by relevance" if query else ""))

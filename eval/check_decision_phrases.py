@@ -15,18 +15,8 @@ from pathlib import Path
 
 from check_phrases import SUFFIXES, extract, fold
 
-OUTCOMES = {
-    "approved",
-    "agreed",
-    "noted",
-    "endorsed",
-    "rejected",
-    "deferred",
-    "carried",
-    "lost",
-    "delegated",
-    "other",
-}
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository, for ingest/
+from ingest.document import OUTCOMES
 
 
 def pdf_pages(path: Path) -> list[str]:

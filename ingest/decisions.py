@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from ingest.document import ENUMERATOR, Decision, ParsedDocument
 from ingest.metadata import first_full_date
@@ -36,7 +36,6 @@ class _Meeting:
     item_number: str | None = None
     item_title: str | None = None
     proposed: bool = False
-    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -272,7 +271,7 @@ class _Walk:
                 break
             enumerated = bool(ENUMERATOR.match(text))
             if text.endswith(":") or text.rstrip(";").casefold() == "and":
-                lead = text if not body_line(text) else lead
+                lead = lead if _BODY_OPENS.match(text) else text
                 opens = _BODY_OPENS.match(text)
                 body = self._body(opens.group("body")) if opens else body or _subject(text)
                 j += 1
@@ -436,11 +435,6 @@ class _Walk:
 def _same_numbering(text: str, numbered: re.Match) -> bool:
     other = _NUMBERED.match(text)
     return bool(other and other.group(2) == numbered.group(2))
-
-
-def body_line(text: str) -> bool:
-    """A lead-in that only names the body ("The Committee agreed to:") rather than a topic."""
-    return bool(_BODY_OPENS.match(text))
 
 
 def _subject(text: str) -> str | None:

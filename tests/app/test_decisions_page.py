@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.app.conftest import wait_for  # noqa: F401  (the shared app fixtures live there)
+from tests.app.conftest import ask
 
 
 def decisions_page(make_app, settings):
@@ -64,3 +64,15 @@ def test_compare_across_councils_groups_by_organisation(app_library, make_app):
     headings = [s.value for s in app.subheader]
     assert headings == ["Kent County Council", "Leicester City Council", "Medway Council"]
     assert len(app.dataframe) == 3
+
+
+def test_the_ask_page_shows_decisions_above_the_passages(app_library, make_app):
+    app = make_app(app_library).run()
+    ask(app, "What did the Leicester board resolve?")
+    blocks = [str(h.proto.body) for h in app.get("html")]
+    decisions = next(i for i, b in enumerate(blocks) if "precedent-decisions" in b)
+    cards = [i for i, b in enumerate(blocks) if "precedent-card" in b]
+    assert cards and decisions < cards[0]
+    assert "consultation phase be noted" in blocks[decisions]
+    ask(app, "What is the BCF?")
+    assert not any("precedent-decisions" in str(h.proto.body) for h in app.get("html"))

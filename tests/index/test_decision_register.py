@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -15,7 +11,7 @@ from index.decisions import DecisionIndex, admitted, asks_about_decisions, newes
 from index.search import Filters, Searcher
 from index.settings import Settings
 from index.store import open_store
-from tests.conftest import REPO
+from tests.conftest import kill_ingest_while_embedding
 
 CABINET = """MINUTES of a meeting of the Cabinet held at County Hall on Thursday, 30 January 2025.
 
@@ -102,17 +98,7 @@ def test_a_killed_ingest_leaves_the_register_as_it_was(tmp_path, library, embedd
         for n in range(400)
     )
     (library / "bulk.txt").write_text(bulk, encoding="utf-8")
-    command = [sys.executable, "-m", "app.cli", "ingest", str(library), "--index"]
-    process = subprocess.Popen(
-        [*command, str(settings.index_dir)], cwd=REPO, stderr=subprocess.PIPE, text=True
-    )
-    deadline = time.monotonic() + 120
-    for line in process.stderr:
-        if line.startswith("Embedding") or time.monotonic() > deadline:
-            break
-    time.sleep(1.0)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
+    kill_ingest_while_embedding(library, settings.index_dir)
     assert open_store(settings.index_dir).decisions == before
 
     build_index(settings, embedder, progress=False)
