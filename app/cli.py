@@ -6,7 +6,7 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -17,6 +17,10 @@ from index.rerank import RerankerUnavailable
 from index.settings import Settings, load_settings
 from index.store import IndexBusy, IndexMismatch, IndexMissing, read_manifest
 from ingest.sidecar import SidecarError
+
+if TYPE_CHECKING:  # imported where they are used, so that every command starts quickly
+    from index.decisions import FoundDecision
+    from index.search import Filters, Searcher
 
 cli = typer.Typer(
     add_completion=False, no_args_is_help=True, help="Search council and NHS documents, offline."
@@ -142,10 +146,27 @@ def ask(
             )
         return
     response = searcher.search(question, k, filters)
+    decisions = _decisions_for(searcher, question, filters)
     if as_json:
-        print(json.dumps(response.to_dict(), ensure_ascii=False, indent=2))
+        payload = response.to_dict() | {"decisions": [d.to_dict() for d in decisions]}
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
+        if decisions:
+            from app.decision_lines import print_decisions
+
+            print_decisions(console, decisions, "Decisions")
+            console.print()
         print_response(console, response)
+
+
+def _decisions_for(searcher: Searcher, question: str, filters: Filters) -> list[FoundDecision]:
+    """The register's decisions matching a question that asks what was decided (else none)."""
+    from index.decisions import DecisionIndex, admitted, asks_about_decisions
+
+    if not asks_about_decisions(question):
+        return []
+    among = admitted(searcher.store, filters)
+    return DecisionIndex(searcher).rank(question, among, k=5, relevant_only=True) if among else []
 
 
 @cli.command("eval")
@@ -182,6 +203,78 @@ def evaluate_command(
         print(json.dumps({"questions": str(questions or beir), "methods": methods}, indent=2))
     else:
         print_evaluation(console, methods)
+
+
+@cli.command()
+def decisions(
+    query: Annotated[
+        str | None, typer.Argument(help="Rank decisions by relevance to this (else newest first).")
+    ] = None,
+    org: Annotated[
+        list[str] | None, typer.Option("--org", help="Only this organisation (repeatable).")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Meetings on or after (YYYY[-MM[-DD]]).")
+    ] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Meetings on or before.")] = None,
+    outcome: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--outcome",
+            help="approved, agreed, noted, endorsed, rejected, deferred, "
+            "carried, lost, delegated or other (repeatable).",
+        ),
+    ] = None,
+    k: Annotated[int, typer.Option("--k", min=1, help="How many, when ranking a query.")] = 10,
+    as_json: JsonOption = False,
+    index: IndexOption = None,
+    model: ModelOption = None,
+) -> None:
+    """The decisions register: every resolution in the library's minutes, with its page."""
+    from app.decision_lines import print_decisions
+    from index.decisions import DecisionIndex, admitted, decision_filters, newest_first
+    from index.store import open_store
+    from ingest.document import OUTCOMES
+
+    unknown = sorted(set(outcome or ()) - set(OUTCOMES))
+    if unknown:
+        raise typer.BadParameter(f"unknown outcome {unknown}; use {', '.join(OUTCOMES)}")
+    settings = _settings(index, model)
+    filters = decision_filters(org, since, until)
+    if query is None:
+        found = newest_first(
+            admitted(open_store(settings.index_dir), filters, tuple(outcome or ()))
+        )
+    else:
+        from index.search import open_searcher
+
+        searcher = open_searcher(settings)
+        among = admitted(searcher.store, filters, tuple(outcome or ()))
+        found = DecisionIndex(searcher).rank(query, among, k)
+    if as_json:
+        print(json.dumps([f.to_dict() for f in found], ensure_ascii=False, indent=2))
+    else:
+        print_decisions(
+            console, found, f"{len(found)} decisions" + (f" for {query!r}" if query else "")
+        )
+
+
+@cli.command("eval-decisions")
+def eval_decisions(
+    labels: Annotated[Path, typer.Argument(help="Labelled decisions (eval/decisions.jsonl).")],
+    as_json: JsonOption = False,
+    index: IndexOption = None,
+) -> None:
+    """Measure the decisions register: precision, recall, fields right, time per page."""
+    from app.decision_lines import print_decision_scores
+    from index.decision_eval import evaluate_decisions, load_labels
+    from index.store import open_store
+
+    scores = evaluate_decisions(open_store(_settings(index).index_dir), load_labels(labels))
+    if as_json:
+        print(json.dumps(scores.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        print_decision_scores(console, scores)
 
 
 @cli.command()

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from index.decisions import DecisionIndex, FoundDecision
 from index.embedder import Embedder, ModelUnavailable, configured_embedder
 from index.search import Filters, Response, Searcher
 from index.settings import Settings, load_settings
@@ -23,6 +24,7 @@ from index.store import (
     open_store,
     read_manifest,
 )
+from ingest.document import Decision
 
 
 def current_settings() -> Settings:
@@ -112,3 +114,19 @@ def library_manifest(settings: Settings) -> Manifest | EngineProblem:
         return EngineProblem("missing", str(error))
     except IndexMismatch as error:
         return EngineProblem("mismatch", str(error))
+
+
+@st.cache_resource(show_spinner="Preparing the decisions register…", max_entries=2)
+def _decision_index(generation_path: str, _searcher: Searcher) -> DecisionIndex:
+    """One per index generation: decision texts are embedded once, not on every rerun."""
+    with _search_lock():
+        return DecisionIndex(_searcher)
+
+
+def rank_decisions(
+    searcher: Searcher, query: str, among: list[Decision], k: int, relevant_only: bool = False
+) -> list[FoundDecision]:
+    """The register's decisions ranked against `query`, as `precedent decisions QUERY` ranks."""
+    index = _decision_index(str(searcher.store.path), searcher)
+    with _search_lock():
+        return index.rank(query, among, k, relevant_only)

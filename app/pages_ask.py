@@ -12,12 +12,14 @@ from pathlib import Path
 
 import streamlit as st
 
-from app.engine import EngineProblem, current_settings, open_engine, search
+from app.decision_table import decisions_html
+from app.engine import EngineProblem, current_settings, open_engine, rank_decisions, search
 from app.export import export_csv, export_markdown
 from app.ingest_job import current_job
 from app.ingest_panel import show_problem
 from app.passage_html import answer_html, card_html, context_html, passage_context
 from app.uploads import safe_file_name
+from index.decisions import admitted, asks_about_decisions
 from index.search import Filters, Response, Searcher, SearchResult
 from index.settings import Settings
 from index.store import Manifest
@@ -172,6 +174,12 @@ def answer_view(
 ) -> None:
     response = search(searcher, question, k, filters)
     show_answer(response)
+    if asks_about_decisions(question):
+        among = admitted(searcher.store, filters)
+        decisions = rank_decisions(searcher, question, among, 5, relevant_only=True)
+        if decisions:
+            _heading("Decisions")
+            st.html(decisions_html(decisions))
     export_buttons([(None, response)], "answer")
     for result in response.results:
         show_card(result, searcher, settings, "answer")

@@ -33,7 +33,8 @@ EDITABLE = (
 
 def show_index(manifest: Manifest) -> None:
     st.caption(
-        f"{len(manifest.documents)} documents, {manifest.passage_count} passages. "
+        f"{len(manifest.documents)} documents, {manifest.passage_count} passages, "
+        f"{sum(d.decision_count for d in manifest.documents)} decisions. "
         f"Built {manifest.built_at} with the model {manifest.model}."
     )
     st.dataframe(
@@ -45,6 +46,7 @@ def show_index(manifest: Manifest) -> None:
                 "Date": d.date,
                 "Pages": d.pages,
                 "Passages": d.passage_count,
+                "Decisions": d.decision_count,
                 "File": d.source,
                 "Warnings": "; ".join(d.warnings),
             }

@@ -13,5 +13,6 @@ st.navigation(
     [
         st.Page("pages_ask.py", title="Ask", icon=":material/search:", default=True),
         st.Page("pages_library.py", title="Library", icon=":material/library_books:"),
+        st.Page("pages_decisions.py", title="Decisions", icon=":material/gavel:"),
     ]
 ).run()

@@ -78,6 +78,10 @@ def print_build_report(console: Console, report: BuildReport) -> None:
         f"{report.embedded_passages} ({report.tokens_per_second:,.0f} tokens/s)",
     )
     table.add_row("Skipped files", str(len(report.skipped)))
+    table.add_row(
+        "Decisions in the register",
+        f"{report.decisions} ({report.decision_seconds * 1000:.0f} ms finding new ones)",
+    )
     table.add_row("Time", f"{report.seconds:.1f} s")
     console.print(table)
     if not report.written:
@@ -108,9 +112,22 @@ def print_status(console: Console, manifest: Manifest, index_dir: str) -> None:
     console.print(
         f"Built {manifest.built_at} with model {manifest.model} ({manifest.vector_index} vectors)"
     )
-    console.print(f"{len(manifest.documents)} documents, {manifest.passage_count} passages")
+    decisions = sum(d.decision_count for d in manifest.documents)
+    console.print(
+        f"{len(manifest.documents)} documents, {manifest.passage_count} passages, "
+        f"{decisions} decisions"
+    )
     table = Table(title="Documents")
-    for column in ("Title", "Organisation", "Type", "Date", "Pages", "Passages", "File"):
+    for column in (
+        "Title",
+        "Organisation",
+        "Type",
+        "Date",
+        "Pages",
+        "Passages",
+        "Decisions",
+        "File",
+    ):
         table.add_column(column)
     for d in manifest.documents:
         table.add_row(
@@ -123,6 +140,7 @@ def print_status(console: Console, manifest: Manifest, index_dir: str) -> None:
                     d.date,
                     d.pages,
                     d.passage_count,
+                    d.decision_count,
                     d.source,
                 )
             )

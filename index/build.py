@@ -54,6 +54,8 @@ class BuildReport:
     embedded_passages: int = 0
     embedded_tokens: int = 0
     read_seconds: float = 0.0
+    decisions: int = 0
+    decision_seconds: float = 0.0  # of read_seconds, spent finding decisions
     embed_seconds: float = 0.0
     seconds: float = 0.0
     written: bool = False
@@ -189,13 +191,15 @@ def build_index(
         old_store = (
             open_store(settings.index_dir) if previous and len(to_read) < len(files) else None
         )
-        records, passages, vectors, texts, keywords = [], [], [], [], []
+        records, passages, vectors, texts, keywords, decisions = [], [], [], [], [], []
         for source in sorted(files):
             if source in prepared:
                 document, doc_passages = prepared[source]
                 (report.changed if source in old_docs else report.added).append(source)
                 record = _record(document, hashes[source], len(passages), len(doc_passages))
                 texts.append(_document_text(document))
+                decisions.extend(document.decisions)
+                report.decision_seconds += document.decision_seconds
                 vectors.append(fresh[source])
             elif source in old_docs and old_store is not None:
                 report.unchanged += 1
@@ -203,6 +207,7 @@ def build_index(
                 doc_passages = old_store.document_passages(source)
                 record = DocumentRecord(**{**old.__dict__, "first_passage": len(passages)})
                 texts.append(old_store.document_text(source))
+                decisions.extend(old_store.document_decisions(source))
                 vectors.append(
                     old_store.embeddings[old.first_passage : old.first_passage + old.passage_count]
                 )
@@ -229,7 +234,7 @@ def build_index(
             skipped=sorted(report.skipped, key=lambda s: s.source),
         )
         log.info("Writing the index to %s", settings.index_dir)
-        write_store(settings.index_dir, manifest, passages, embeddings, keywords, texts)
+        write_store(settings.index_dir, manifest, passages, embeddings, keywords, texts, decisions)
         report.skipped = manifest.skipped
         report.written = True
         _summarise(report, manifest)
@@ -258,6 +263,7 @@ def _record(document: ParsedDocument, digest: str, first: int, count: int) -> Do
         first_passage=first,
         passage_count=count,
         warnings=list(document.warnings),
+        decision_count=len(document.decisions),
     )
 
 
@@ -337,6 +343,7 @@ def _summarise(report: BuildReport, manifest: Manifest) -> None:
     report.documents = len(manifest.documents)
     report.pages = sum(d.pages or 0 for d in manifest.documents)
     report.passages = manifest.passage_count
+    report.decisions = sum(d.decision_count for d in manifest.documents)
 
 
 def _summarise_unchanged(report: BuildReport, manifest: Manifest, started: float) -> None:

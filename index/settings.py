@@ -44,6 +44,9 @@ class Settings:
     # Fused scores of passages from an organisation or document type the question names are
     # multiplied by 1 + this.
     mention_boost: float = 0.3
+    # Ranking the decisions register: fused scores of decisions whose outcome the query names
+    # ("who delegated ...", "which plans were approved") are multiplied by 1 + this.
+    decision_outcome_boost: float = 0.3
     # Below this cosine similarity of the best passage, and without strong keyword evidence,
     # the engine answers "not found" rather than presenting weak matches.
     min_similarity: float = 0.30

@@ -12,6 +12,8 @@ any moment leaves the previous index opening and answering, and readers never se
     INDEX_DIR/gen-<time>/embeddings.npy unit vectors, one row per passage
     INDEX_DIR/gen-<time>/vectors.faiss  the FAISS index over those rows
     INDEX_DIR/gen-<time>/keyword/       the BM25 index (bm25s)
+    INDEX_DIR/gen-<time>/decisions.jsonl the decisions register: formal decisions found in the
+                                        documents, grouped by document in manifest order
 
 The JSON-lines files are read a line at a time through their offsets, so opening a
 million-passage index neither parses nor holds every passage.
@@ -37,11 +39,12 @@ import numpy as np
 
 from index.keyword import KeywordIndex
 from index.vectors import VECTOR_KINDS, Vectors, build_vectors, load_vectors, save_vectors
-from ingest.document import BLOCK_SEPARATOR, Passage
+from ingest.document import BLOCK_SEPARATOR, Decision, Passage
 
 FORMAT_VERSION = 2
 T = TypeVar("T")
 CURRENT = "CURRENT"
+DECISIONS = "decisions.jsonl"
 
 
 class IndexMissing(Exception):
@@ -70,6 +73,7 @@ class DocumentRecord:
     first_passage: int  # passages of a document are contiguous
     passage_count: int
     warnings: list[str] = field(default_factory=list)
+    decision_count: int = 0
 
 
 @dataclass
@@ -233,6 +237,18 @@ class Store:
     def document_text(self, source: str) -> DocumentText:
         return self._texts[self._document_positions[source]]
 
+    @cached_property
+    def decisions(self) -> list[Decision]:
+        """The decisions register. An index built before the register existed has none."""
+        path = self.path / DECISIONS
+        if not path.is_file():
+            return []
+        with path.open(encoding="utf-8") as handle:
+            return [Decision(**json.loads(line)) for line in handle if line.strip()]
+
+    def document_decisions(self, source: str) -> list[Decision]:
+        return [d for d in self.decisions if d.source == source]
+
     def document_passages(self, source: str) -> list[Passage]:
         record = self.documents_by_source[source]
         return self.passages[record.first_passage : record.first_passage + record.passage_count]
@@ -322,14 +338,18 @@ def write_store(
     embeddings: np.ndarray,
     keyword_texts: list[str],
     texts: list[DocumentText],
+    decisions: Sequence[Decision] = (),
 ) -> Path:
-    """Write a complete new generation, then make it the live one in a single rename."""
+    """Write a complete new generation, then make it the live one in a single rename.
+    The decisions register is written inside it, so it is swapped in with the passages."""
     index_dir.mkdir(parents=True, exist_ok=True)
     name = f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
     partial = index_dir / f"{name}.partial"
     partial.mkdir()
     JsonLines.write(partial / "passages.jsonl", (asdict(p) for p in passages))
     JsonLines.write(partial / "texts.jsonl", (asdict(t) for t in texts))
+    with (partial / DECISIONS).open("w", encoding="utf-8") as handle:
+        handle.writelines(json.dumps(asdict(d), ensure_ascii=False) + "\n" for d in decisions)
     np.save(partial / "embeddings.npy", np.ascontiguousarray(embeddings, dtype=np.float32))
     save_vectors(build_vectors(embeddings, manifest.vector_index), partial / "vectors.faiss")
     KeywordIndex.build(keyword_texts).save(partial / "keyword")

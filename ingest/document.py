@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 
@@ -51,6 +52,8 @@ class ParsedDocument:
     blocks: list[Block]
     pages: int | None = None  # number of pages, for paged formats
     warnings: list[str] = field(default_factory=list)  # non-fatal problems worth telling the user
+    decisions: list[Decision] = field(default_factory=list)  # formal decisions it records
+    decision_seconds: float = field(default=0.0, compare=False)  # finding them, for benchmarks
 
     @property
     def text(self) -> str:
@@ -81,3 +84,51 @@ class Passage:
     section: str | None
     char_start: int  # offsets into ParsedDocument.text
     char_end: int
+
+
+# A sub-item's enumerator: "(a) ", "b) ", "(iv) ", "1. ", "• ".
+ENUMERATOR = re.compile(
+    r"^\s*(?:\((?:[a-zA-Z]|[ivxIVX]{1,5}|\d{1,2})\)|(?:[a-zA-Z]|[ivx]{1,5}|\d{1,2})[.)]|[•·▪‣●\-–])\s+"
+)
+OUTCOMES = (
+    "approved",
+    "agreed",
+    "noted",
+    "endorsed",
+    "rejected",
+    "deferred",
+    "carried",
+    "lost",
+    "delegated",
+    "other",
+)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One formal decision, with where it was taken and the exact span of the text recording it."""
+
+    source: str
+    body: str | None  # the deciding body as the document states it: "Cabinet", "Committee"
+    organisation: str | None
+    date: str | None  # the meeting's date, ISO
+    item_number: str | None  # minute or decision number: "91", "24/00115"
+    item_title: str | None
+    outcome: str  # one of OUTCOMES
+    text: str  # the decision's own wording, exactly as in the document text
+    char_start: int  # offsets of `text` in ParsedDocument.text
+    char_end: int
+    page: int | None
+    votes: str | None = None  # "For 52, against 0, abstain 11: motion carried"
+    uncertain: str | None = None  # why a field is a guess, if one is
+
+    @property
+    def item(self) -> str | None:
+        parts = [p for p in (self.item_number, self.item_title) if p]
+        return " ".join(parts) if parts else None
+
+    @property
+    def first_sentence(self) -> str:
+        text = ENUMERATOR.sub("", self.text, count=1)
+        match = re.match(r"(.+?[.;])(?:\s|$)", text)
+        return (match.group(1) if match else text).strip()

@@ -385,3 +385,12 @@ def _iso(year: str, month: str, day: str | None) -> str:
     if not 1 <= number <= 12 or (day is not None and not 1 <= int(day) <= 31):
         return ""
     return f"{year}-{number:02d}" + (f"-{int(day):02d}" if day is not None else "")
+
+
+def first_full_date(text: str) -> str | None:
+    """The first day-month-year date stated in `text`, as YYYY-MM-DD ("Thursday, 30 January 2025")."""
+    for match in _DAY_MONTH_YEAR.finditer(text):
+        date = _iso(match.group(3), match.group(2), match.group(1))
+        if date:
+            return date
+    return None

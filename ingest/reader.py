@@ -6,12 +6,14 @@ import logging
 import multiprocessing
 import os
 import sys
+import time
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import fields, replace
 from pathlib import Path
 
+from ingest.decisions import find_decisions
 from ingest.document import BLOCK_SEPARATOR, DocumentMetadata, ParsedDocument, UnreadableDocument
 from ingest.formats import RawFile
 from ingest.formats.docx import read_docx
@@ -73,9 +75,13 @@ def read_document(
         metadata = replace(
             metadata, **{key: value for key, value in overrides.items() if key in known and value}
         )
-    return ParsedDocument(
+    document = ParsedDocument(
         source=source, metadata=metadata, blocks=raw.blocks, pages=raw.pages, warnings=raw.warnings
     )
+    started = time.perf_counter()
+    document.decisions = find_decisions(document, overrides)
+    document.decision_seconds = time.perf_counter() - started
+    return document
 
 
 class Reading:

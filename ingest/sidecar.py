@@ -6,7 +6,9 @@
       title: Cabinet minutes
       date: 2025-01-30
 
-or `documents/metadata.csv` has the columns file,title,organisation,doc_type,date.
+or `documents/metadata.csv` has the columns file,title,organisation,doc_type,date,body.
+`body` names the meeting's deciding body ("Health and Wellbeing Board") for the decisions
+register, when the minutes do not state it; `date` is then also the meeting's date.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pathlib import Path
 import yaml
 
 SIDECAR_NAMES = ("metadata.yaml", "metadata.yml", "metadata.csv")
-FIELDS = ("title", "organisation", "doc_type", "date")
+FIELDS = ("title", "organisation", "doc_type", "date", "body")
 _ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -65,3 +69,16 @@ def seeds_settings(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder)
     settings = Settings(documents_dir=root / "documents", index_dir=root / "index")
     build_index(settings, embedder, progress=False)
     return settings
+
+
+def kill_ingest_while_embedding(documents: Path, index_dir: Path) -> None:
+    """Run `precedent ingest` in a process and SIGKILL it once it has started embedding."""
+    command = [sys.executable, "-m", "app.cli", "ingest", str(documents), "--index", str(index_dir)]
+    process = subprocess.Popen(command, cwd=REPO, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    for line in process.stderr:
+        if line.startswith("Embedding") or time.monotonic() > deadline:
+            break
+    time.sleep(1.0)
+    process.send_signal(signal.SIGKILL)
+    process.wait()

@@ -7,6 +7,7 @@ downloads a browser. Every wait is bounded and the app's server is always stoppe
 from __future__ import annotations
 
 import os
+import re
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -114,3 +115,18 @@ def test_script_in_a_document_is_shown_not_run(page):
     assert card.locator("script, img").count() == 0
     page.wait_for_timeout(500)
     assert dialogs == []
+
+
+def test_decisions_page_opens_and_filters(page):
+    page.get_by_role("link", name="Decisions").click()
+    page.get_by_text("8 of 8 decisions").wait_for(timeout=WAIT_MS)
+    page.locator('[data-testid="stMultiSelect"]').first.click()
+    page.get_by_role("option", name="Leicester City Council").click()
+    page.get_by_text("3 of 8 decisions").wait_for(timeout=WAIT_MS)
+    page.keyboard.press("Escape")
+    page.get_by_label("Open a decision in its minutes").click()
+    page.get_by_role("option", name=re.compile("consultation phase")).click()
+    context = page.locator('[data-testid="decision-context"]')
+    context.wait_for(state="visible", timeout=WAIT_MS)
+    assert "Leicester City Council" in context.inner_text()
+    assert context.locator("mark").count() == 1

@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import subprocess
-import sys
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,7 +15,7 @@ from index.embedder import load_embedder
 from index.search import Searcher, open_searcher
 from index.settings import Settings
 from index.store import IndexMismatch, open_store, read_manifest
-from tests.conftest import HARD, REPO, write_pdf
+from tests.conftest import HARD, kill_ingest_while_embedding, write_pdf
 
 PAGE_TWO = (
     "The district councils agreed to lead a housing improvement programme for older residents, "
@@ -167,23 +163,7 @@ def test_killed_ingest_leaves_the_previous_index_answering(tmp_path, library, em
         for n in range(400)
     )
     (library / "bulk.txt").write_text(bulk, encoding="utf-8")
-    command = [
-        sys.executable,
-        "-m",
-        "app.cli",
-        "ingest",
-        str(library),
-        "--index",
-        str(settings.index_dir),
-    ]
-    process = subprocess.Popen(command, cwd=REPO, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 120
-    for line in process.stderr:
-        if line.startswith("Embedding") or time.monotonic() > deadline:
-            break
-    time.sleep(1.0)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
+    kill_ingest_while_embedding(library, settings.index_dir)
 
     assert read_manifest(settings.index_dir).built_at == before
     response = open_searcher(settings).search("Which grant funds housing improvements?", k=2)
