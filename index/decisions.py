@@ -129,7 +129,9 @@ class DecisionIndex:
         rows = np.array([self.position[(d.source, d.char_start)] for d in among], dtype=np.int64)
         if not len(rows):
             return []
-        widened = self.searcher.glossary.widen(query) if settings.expand_acronyms else query
+        widened = (
+            self.searcher.candidates.glossary.widen(query) if settings.expand_acronyms else query
+        )
         similarity = self.vectors[rows] @ self.searcher.embedder.encode_query(widened)
         keyword = self.keyword.scores(widened)[rows]
         fused = np.zeros(len(rows))
@@ -146,7 +148,7 @@ class DecisionIndex:
             named = np.array([d.outcome in asked for d in among])
             fused *= np.where(named, 1 + settings.decision_outcome_boost, 1.0)
         # "What did the Leicester board resolve?": the organisation is the topic, as in `ask`.
-        organisations = self.searcher.mentions.find(query).organisations
+        organisations = self.searcher.candidates.mentions.find(query).organisations
         of_named = np.array([d.organisation in organisations for d in among], dtype=bool)
         fused *= np.where(of_named, 1 + settings.mention_boost, 1.0)
         keep = np.ones(len(rows), dtype=bool)
