@@ -30,6 +30,7 @@ from index.store import (
 )
 from index.vectors import vector_kind
 from ingest.document import ParsedDocument, Passage, UnreadableDocument
+from ingest.limits import ReadLimits
 from ingest.reader import Reading, list_library
 from ingest.sidecar import load_sidecar
 from ingest.split import split_into_passages
@@ -61,6 +62,16 @@ class BuildReport:
     @property
     def tokens_per_second(self) -> float:
         return self.embedded_tokens / self.embed_seconds if self.embed_seconds else 0.0
+
+
+def read_limits(settings: Settings) -> ReadLimits:
+    return ReadLimits(
+        max_text_mb=settings.max_text_mb,
+        max_pages=settings.max_pages,
+        max_inflated_mb=settings.max_inflated_mb,
+        seconds_per_file=settings.file_timeout_seconds,
+        reader_memory_mb=settings.reader_memory_mb,
+    )
 
 
 def content_hash(path: Path, overrides: dict[str, str] | None) -> str:
@@ -156,7 +167,9 @@ def build_index(
         prepared: dict[str, tuple[ParsedDocument, list[Passage]]] = {}
         read_started = time.perf_counter()
         # Files are parsed in a worker process while this one embeds what is already read.
-        reading = Reading({s: files[s] for s in to_read}, root, sidecar, background=True)
+        reading = Reading(
+            {s: files[s] for s in to_read}, root, sidecar, True, read_limits(settings)
+        )
         for source, outcome in tqdm(reading, desc="Reading", unit="file", disable=not progress):
             if isinstance(outcome, UnreadableDocument):
                 report.skipped.append(SkippedFile(source, outcome.reason, hashes[source]))
