@@ -14,7 +14,7 @@ from rich.console import Console
 from app.terminal import print_build_report, print_response, print_status
 from index.embedder import ModelUnavailable
 from index.settings import Settings, load_settings
-from index.store import IndexBusy, IndexMismatch, IndexMissing, read_manifest
+from index.store import IndexBusy, IndexMismatch, IndexMissing, IndexNotWritten, read_manifest
 from ingest.sidecar import SidecarError
 
 cli = typer.Typer(
@@ -27,6 +27,7 @@ USER_ERRORS = (
     IndexMissing,
     IndexMismatch,
     IndexBusy,
+    IndexNotWritten,
     ModelUnavailable,
     SidecarError,
     FileNotFoundError,
@@ -254,6 +255,28 @@ def status(index: IndexOption = None) -> None:
     """What is indexed: documents, passages, model, when it was built, skipped files."""
     settings = _settings(index)
     print_status(console, read_manifest(settings.index_dir), str(settings.index_dir))
+
+
+@cli.command()
+def check(
+    restore_previous: Annotated[
+        bool,
+        typer.Option(
+            "--restore-previous", help="Switch back to the previous generation if it is intact."
+        ),
+    ] = False,
+    index: IndexOption = None,
+) -> None:
+    """Verify every byte of the index against its checksums, and say what to do if damaged."""
+    from app.check_report import print_check
+    from index.store import check_index
+    from index.store import restore_previous as restore
+
+    settings = _settings(index)
+    if restore_previous:
+        console.print(f"The index now uses generation {restore(settings.index_dir)}.")
+    if not print_check(console, str(settings.index_dir), check_index(settings.index_dir)):
+        raise typer.Exit(1)
 
 
 def main() -> None:
