@@ -187,6 +187,10 @@ def bench(
     ingest_dir: Annotated[
         Path | None, typer.Option("--ingest", help="Measure ingest of this folder instead.")
     ] = None,
+    fuzz: Annotated[
+        Path | None,
+        typer.Option("--fuzz", help="Ingest a fuzz set (scripts/make_fuzz_corpus.py): crashes."),
+    ] = None,
     corpus: Annotated[
         Path | None,
         typer.Option("--corpus", help="Real documents the synthetic passages are made from."),
@@ -206,11 +210,15 @@ def bench(
 
     from index.bench import bench_ingest, bench_queries
 
-    if (passages is None) == (ingest_dir is None):
-        raise typer.BadParameter("give --passages N or --ingest DIR")
+    if [passages, ingest_dir, fuzz].count(None) != 2:
+        raise typer.BadParameter("give one of --passages N, --ingest DIR, --fuzz DIR")
     settings = _settings(index, model)
     cache = cache or settings.index_dir.parent / "bench"
-    if passages is not None:
+    if fuzz is not None:
+        from index.fuzz_bench import bench_fuzz
+
+        figures = asdict(bench_fuzz(settings, fuzz, cache))
+    elif passages is not None:
         figures = asdict(bench_queries(settings, passages, corpus or settings.documents_dir, cache))
     else:
         figures = asdict(bench_ingest(settings, ingest_dir, cache / "ingest"))

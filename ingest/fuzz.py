@@ -32,7 +32,7 @@ class FuzzScale:
 
 
 FULL = FuzzScale(4, (0.05, 0.3, 0.6, 0.95), 3, 30, 2048, 200_000, 2.0)
-SMALL = FuzzScale(1, (0.5,), 1, 10, 600, 20_000, 0.1)
+SMALL = FuzzScale(1, (0.5,), 1, 10, 600, 20_000, 0.02)
 FORMATS = (".pdf", ".docx", ".html")
 
 
@@ -41,10 +41,11 @@ def make_fuzz_corpus(sources: Path, out: Path, scale: FuzzScale = FULL, seed: in
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
     made: list[Path] = []
-    originals = {
-        suffix: sorted(p for p in sources.iterdir() if p.suffix.lower() == suffix)[
-            : scale.sources_per_format
-        ]
+    originals = {  # the smallest of each format, so that the set ingests in minutes
+        suffix: sorted(
+            (p for p in sources.iterdir() if p.suffix.lower() == suffix),
+            key=lambda p: (p.stat().st_size, p.name),
+        )[: scale.sources_per_format]
         for suffix in FORMATS
     }
     for suffix, paths in originals.items():
