@@ -187,6 +187,10 @@ def bench(
     ingest_dir: Annotated[
         Path | None, typer.Option("--ingest", help="Measure ingest of this folder instead.")
     ] = None,
+    verify: Annotated[
+        bool,
+        typer.Option("--verify", help="With --passages: what checksum verification costs."),
+    ] = False,
     fuzz: Annotated[
         Path | None,
         typer.Option("--fuzz", help="Ingest a fuzz set (scripts/make_fuzz_corpus.py): crashes."),
@@ -218,6 +222,11 @@ def bench(
         from index.fuzz_bench import bench_fuzz
 
         figures = asdict(bench_fuzz(settings, fuzz, cache))
+    elif passages is not None and verify:
+        from index.verify_bench import bench_verification
+
+        corpus = corpus or settings.documents_dir
+        figures = asdict(bench_verification(settings, passages, corpus, cache))
     elif passages is not None:
         figures = asdict(bench_queries(settings, passages, corpus or settings.documents_dir, cache))
     else:
