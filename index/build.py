@@ -8,7 +8,7 @@ import logging
 import sys
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import numpy as np
@@ -65,13 +65,8 @@ class BuildReport:
 
 
 def read_limits(settings: Settings) -> ReadLimits:
-    return ReadLimits(
-        max_text_mb=settings.max_text_mb,
-        max_pages=settings.max_pages,
-        max_inflated_mb=settings.max_inflated_mb,
-        seconds_per_file=settings.file_timeout_seconds,
-        reader_memory_mb=settings.reader_memory_mb,
-    )
+    """The reading limits of `settings`, which names them as `ReadLimits` does."""
+    return ReadLimits(**{limit.name: getattr(settings, limit.name) for limit in fields(ReadLimits)})
 
 
 def content_hash(path: Path, overrides: dict[str, str] | None) -> str:

@@ -389,9 +389,11 @@ def _disk_full(index_dir: Path, error: BaseException) -> bool:
 
 def _not_written(index_dir: Path, error: BaseException, full: bool) -> IndexNotWritten:
     cause = "the disk is full" if full else f"{error}"
-    previous = "the previous index is unchanged and still answers" if live_generation(
-        index_dir
-    ) else "there is no previous index"
+    previous = (
+        "the previous index is unchanged and still answers"
+        if live_generation(index_dir)
+        else "there is no previous index"
+    )
     return IndexNotWritten(
         f"the new index could not be written to {index_dir} ({cause}; "
         f"{shutil.disk_usage(index_dir).free / 1e6:,.1f} MB free there): the half-written copy "

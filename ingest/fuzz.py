@@ -36,7 +36,9 @@ SMALL = FuzzScale(1, (0.5,), 1, 10, 600, 20_000, 0.02)
 FORMATS = (".pdf", ".docx", ".html")
 
 
-def make_fuzz_corpus(sources: Path, out: Path, scale: FuzzScale = FULL, seed: int = 14) -> list[Path]:
+def make_fuzz_corpus(
+    sources: Path, out: Path, scale: FuzzScale = FULL, seed: int = 14
+) -> list[Path]:
     """Write the hostile files made from the real PDFs, DOCX and HTML in `sources` into `out`."""
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
@@ -56,7 +58,9 @@ def make_fuzz_corpus(sources: Path, out: Path, scale: FuzzScale = FULL, seed: in
                 made.append(_write(out / f"{stem}-cut{round(fraction * 100)}{suffix}",
                                    data[: int(len(data) * fraction)]))  # fmt: skip
             for copy in range(scale.flipped_copies):
-                made.append(_write(out / f"{stem}-flip{copy}{suffix}", _flip(data, scale.flips, rng)))
+                made.append(
+                    _write(out / f"{stem}-flip{copy}{suffix}", _flip(data, scale.flips, rng))
+                )
     for number, pdf in enumerate(originals[".pdf"][:1]):
         made.append(_write(out / f"pdf{number}-renamed.docx", pdf.read_bytes()))
         made.append(_write(out / f"pdf{number}-renamed.html", pdf.read_bytes()))
@@ -73,7 +77,7 @@ _LATIN_1 = (
     "Café provision in Wrexham: the council's rôle in the Health and Wellbeing Board's strategy, "
     "with £2.5m for prevention and a naïve first estimate of demand (±10%).\n"
 ) * 20
-_WORDS = "council strategy board health care prevention housing carers budget plan".split()
+_WORDS = ("council", "strategy", "board", "health", "care", "prevention", "housing", "carers")
 
 
 def write_deep_html(path: Path, depth: int) -> Path:

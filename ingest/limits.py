@@ -30,7 +30,7 @@ class ReadLimits:
     max_text_mb: float = 20.0  # extracted text per file, in millions of characters
     max_pages: int = 5000  # pages per PDF
     max_inflated_mb: float = 512.0  # a DOCX's parts once decompressed, all together
-    seconds_per_file: float = 300.0
+    file_timeout_seconds: float = 300.0
     reader_memory_mb: float = 1024.0  # memory the reading process may add while reading a file
 
 

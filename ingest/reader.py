@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import fields, replace
 from pathlib import Path
@@ -72,7 +71,7 @@ def read_document(
         raise UnreadableDocument(source, f"cannot open the file ({err.strerror or err})") from err
     except RecursionError as err:
         raise UnreadableDocument(source, "nesting too deep for the reader to follow") from err
-    except Exception as err:  # noqa: BLE001  a reader's bug on one odd file must not stop the ingest
+    except Exception as err:
         log.debug("reading %s failed", source, exc_info=True)
         raise UnreadableDocument(
             source, f"the {suffix} reader failed on this file ({type(err).__name__}: {err})"[:300]
@@ -100,7 +99,7 @@ class Reading:
     With `background`, the files are parsed in a reading process, so that the caller can
     embed the documents already read while later ones are parsed (PDF text extraction is pure
     Python and takes about a fifth of a fresh ingest's time on one core), and so that no file can
-    stop the ingest: one that takes longer than `limits.seconds_per_file` or more memory than
+    stop the ingest: one that takes longer than `limits.file_timeout_seconds` or more memory than
     `limits.reader_memory_mb` is stopped, one that crashes the process (a native parser's
     segfault, the out-of-memory killer) costs only itself; a new process goes on with the rest.
     """
@@ -162,7 +161,9 @@ class Reading:
                     break
                 continue
             source, reason = self.jobs[lost][0], worker.why_stopped()
-            log.warning("the reading process stopped on %s (%s); starting a new one", source, reason)
+            log.warning(
+                "the reading process stopped on %s (%s); starting a new one", source, reason
+            )
             yield source, UnreadableDocument(source, reason)
             position = lost + 1
         self._worker = None

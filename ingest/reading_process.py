@@ -102,10 +102,10 @@ class ReadingProcess:
             if current == IDLE:
                 continue
             seconds = time.monotonic() - self._started.value
-            if seconds > self.limits.seconds_per_file:
+            if seconds > self.limits.file_timeout_seconds:
                 self._kill(
                     current,
-                    f"took longer than {self.limits.seconds_per_file:g} s to read "
+                    f"took longer than {self.limits.file_timeout_seconds:g} s to read "
                     "(setting file_timeout_seconds); the reader may hang on this file",
                 )
             elif private_memory(self.process.pid) > self.limits.reader_memory_mb * MB:

@@ -43,7 +43,9 @@ def built(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
 @pytest.fixture
 def settings(built: Path, tmp_path: Path) -> Settings:
     shutil.copytree(built, tmp_path / "copy")
-    return Settings(documents_dir=tmp_path / "copy" / "documents", index_dir=tmp_path / "copy" / "index")
+    return Settings(
+        documents_dir=tmp_path / "copy" / "documents", index_dir=tmp_path / "copy" / "index"
+    )
 
 
 def _flip(path: Path, at: float = 0.5) -> None:
@@ -126,7 +128,12 @@ def test_a_damaged_checksum_list_or_a_missing_file_is_refused(settings: Settings
 def _precedent(*args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1", "COLUMNS": "200"}
     return subprocess.run(
-        [sys.executable, "-m", "app.cli", *args], capture_output=True, text=True, env=env, cwd=REPO
+        [sys.executable, "-m", "app.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        check=False,
     )
 
 

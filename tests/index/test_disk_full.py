@@ -19,7 +19,9 @@ def small_disk(tmp_path: Path):
     disk = tmp_path / "disk"
     disk.mkdir()
     mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=400k", "tmpfs", str(disk)], capture_output=True
+        ["mount", "-t", "tmpfs", "-o", "size=400k", "tmpfs", str(disk)],
+        capture_output=True,
+        check=False,
     )
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
@@ -49,7 +51,9 @@ def test_a_full_disk_leaves_the_previous_index_answering(tmp_path, small_disk, e
     with pytest.raises(IndexNotWritten) as failed:
         build_index(settings, embedder, progress=False)
     message = str(failed.value)
-    assert f"the new index could not be written to {settings.index_dir} (the disk is full" in message
+    assert (
+        f"the new index could not be written to {settings.index_dir} (the disk is full" in message
+    )
     assert "the half-written copy was removed and the previous index is unchanged" in message
 
     assert not list(settings.index_dir.glob("*.partial"))

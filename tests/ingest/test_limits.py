@@ -19,8 +19,10 @@ from ingest.limits import ReadLimits
 from ingest.reader import READERS, Reading, read_document
 from tests.ingest.documents import draw_pdf
 
+DEFAULTS = ReadLimits()
 
-def _reason(path: Path, limits: ReadLimits = ReadLimits()) -> str:
+
+def _reason(path: Path, limits: ReadLimits = DEFAULTS) -> str:
     with pytest.raises(UnreadableDocument) as raised:
         read_document(path, path.parent, limits=limits)
     return raised.value.reason
@@ -114,7 +116,7 @@ def test_a_crashing_reader_costs_only_its_file_and_the_process_restarts(
 
 def test_a_file_that_takes_too_long_is_stopped_and_reported(tmp_path: Path) -> None:
     paths = _library(tmp_path, ["a.txt", "slow.pdf", "z.txt"])
-    reading = Reading(paths, tmp_path, {}, True, ReadLimits(seconds_per_file=0.5))
+    reading = Reading(paths, tmp_path, {}, True, ReadLimits(file_timeout_seconds=0.5))
     outcomes = dict(reading)
     assert outcomes["slow.pdf"].reason.startswith("took longer than 0.5 s to read")
     assert "Notes of z.txt" in outcomes["z.txt"].text
