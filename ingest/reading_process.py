@@ -1,6 +1,7 @@
 """One process that reads files for an ingest, watched so that no file can stop the ingest.
 
-The process reads its files in order and sends each outcome back through a pipe. A watchdog
+The process reads its files in order and sends each outcome back through a pipe, which a thread
+drains at once (so the process never waits for the ingest to ask for the next file). A watchdog
 thread in the ingest's process kills it when the file in hand takes longer than the time limit
 or more memory than the memory limit; when it dies for any reason (killed, segfault, the
 out-of-memory killer), `Reading` blames the file it was reading and starts a new one after it.
@@ -12,6 +13,7 @@ import ctypes
 import faulthandler
 import multiprocessing
 import os
+import queue
 import signal
 import sys
 import threading
@@ -25,6 +27,7 @@ from ingest.limits import MB, ReadLimits
 
 WATCH_SECONDS = 0.25
 IDLE = -1  # `current` when the process is between files
+_END = None  # put on the queue when the pipe closes: every file sent, or the process died
 Outcome = ParsedDocument | UnreadableDocument
 ReadFunction = Callable[[Path, Path, "dict[str, str] | None", ReadLimits], Outcome]
 
@@ -53,10 +56,14 @@ class ReadingProcess:
         )
         self.process.start()
         send.close()
+        self._received: queue.SimpleQueue = queue.SimpleQueue()
         self._stopping = threading.Event()
-        self._watchdog = threading.Thread(target=self._watch, name="precedent-reader-watch")
-        self._watchdog.daemon = True
-        self._watchdog.start()
+        self._threads = [
+            threading.Thread(target=target, name=f"precedent-reader-{name}", daemon=True)
+            for target, name in ((self._drain, "drain"), (self._watch, "watch"))
+        ]
+        for thread in self._threads:
+            thread.start()
 
     @property
     def busy(self) -> bool:
@@ -64,12 +71,16 @@ class ReadingProcess:
 
     def outcomes(self) -> Iterator[tuple[int, Outcome]]:
         """(job number, outcome) as the process sends them, until it ends or dies."""
-        while True:
-            try:
-                yield self._receive.recv()
-            except EOFError:  # every file sent, or the process died
-                self.process.join()
-                return
+        while (item := self._received.get()) is not _END:
+            yield item
+        self.process.join()
+
+    def _drain(self) -> None:
+        try:
+            while True:
+                self._received.put(self._receive.recv())
+        except (EOFError, OSError):
+            self._received.put(_END)
 
     def lost_file(self) -> int | None:
         """The job the process was reading when it stopped, if it stopped mid-file."""
@@ -93,7 +104,8 @@ class ReadingProcess:
         if self.process.is_alive():
             self.process.kill()
         self.process.join()
-        self._watchdog.join()
+        for thread in self._threads:
+            thread.join()
         self._receive.close()
 
     def _watch(self) -> None:
