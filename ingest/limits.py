@@ -21,6 +21,8 @@ _PLAIN_TEXT = {".txt", ".md", ".markdown"}
 _MARKUP = {".html", ".htm"}
 MARKUP_SHARE = 4  # an HTML file may be this many times the text limit: tags are not text
 _CHUNK = 1 << 20
+# Files whose first bytes say they are not text, whatever their name says (a PDF renamed .html)
+_BINARY_SIGNATURES = ((b"%PDF-", "a PDF"), (b"PK\x03\x04", "a zip or Word (.docx) file"))
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,14 @@ def check_before_reading(path: Path, limits: ReadLimits) -> None:
             f"too large: {size / MB:,.1f} MB of text, over the limit of {allowed / MB:,.0f} MB "
             "(setting max_text_mb); split the file",
         )
+    if suffix in _PLAIN_TEXT | _MARKUP:
+        with path.open("rb") as handle:
+            start = handle.read(8)
+        for signature, kind in _BINARY_SIGNATURES:
+            if start.startswith(signature):
+                raise UnreadableDocument(
+                    str(path), f"not {suffix}: this is {kind} with the wrong name; rename it"
+                )
     if suffix == ".docx":
         check_inflated_size(path, limits.max_inflated_mb)
 

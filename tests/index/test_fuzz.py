@@ -45,6 +45,7 @@ def test_a_small_fuzz_set_is_ingested_without_a_crash(tmp_path: Path, embedder) 
     assert skipped["zero-length.txt"] == "empty file"
     assert skipped["nul-filled.txt"] == "not text: binary content"
     assert skipped["pdf0-renamed.docx"].startswith("not a valid DOCX")
+    assert skipped["pdf0-renamed.html"] == "not .html: this is a PDF with the wrong name; rename it"
     assert "latin-1.txt" in indexed
     assert not any("reading process" in reason or "took longer" in reason
                    for reason in skipped.values())  # fmt: skip

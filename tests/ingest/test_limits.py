@@ -151,3 +151,14 @@ def _allocate_forever(path: Path) -> None:
     for _ in range(100):  # 2 GB at most, in 20 MB steps the watchdog sees
         hoard.append(bytearray(20_000_000))
         time.sleep(0.05)
+
+
+def test_a_pdf_or_docx_named_as_text_is_refused_with_what_it_is(tmp_path: Path) -> None:
+    draw_pdf(tmp_path / "minutes.html", [["Item 1"]])
+    assert _reason(tmp_path / "minutes.html") == (
+        "not .html: this is a PDF with the wrong name; rename it"
+    )
+    word = docx.Document()
+    word.add_paragraph("Notes.")
+    word.save(str(tmp_path / "notes.txt"))
+    assert _reason(tmp_path / "notes.txt").startswith("not .txt: this is a zip or Word (.docx)")
