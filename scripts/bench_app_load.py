@@ -69,7 +69,10 @@ async def _phase(url: str, sessions: int, each: int, questions: list[str], tag: 
         )
         try:
             asked = [
-                [f"{questions[(s * each + i) % len(questions)]} ({tag} {s}.{i})" for i in range(each)]
+                [
+                    f"{questions[(s * each + i) % len(questions)]} ({tag} {s}.{i})"
+                    for i in range(each)
+                ]
                 for s in range(sessions)
             ]
             results = await asyncio.gather(*(_session(browser, url, q) for q in asked))

@@ -35,7 +35,12 @@ def read_docx(path: Path) -> RawFile:
     try:
         document = docx.Document(str(path))
     except (
-        PackageNotFoundError, zipfile.BadZipFile, zlib.error, KeyError, XMLSyntaxError, ValueError
+        PackageNotFoundError,
+        zipfile.BadZipFile,
+        zlib.error,
+        KeyError,
+        XMLSyntaxError,
+        ValueError,
     ) as err:
         raise UnreadableDocument(str(path), NOT_A_DOCX) from err
     paragraphs = list(_paragraphs(document))
