@@ -15,7 +15,7 @@ from app.terminal import print_build_report, print_response, print_status
 from index.embedder import ModelUnavailable
 from index.rerank import RerankerUnavailable
 from index.settings import Settings, load_settings
-from index.store import IndexBusy, IndexMismatch, IndexMissing, read_manifest
+from index.store import IndexBusy, IndexMismatch, IndexMissing, IndexNotWritten, read_manifest
 from ingest.sidecar import SidecarError
 
 if TYPE_CHECKING:  # imported where they are used, so that every command starts quickly
@@ -32,6 +32,7 @@ USER_ERRORS = (
     IndexMissing,
     IndexMismatch,
     IndexBusy,
+    IndexNotWritten,
     ModelUnavailable,
     RerankerUnavailable,
     SidecarError,
@@ -288,6 +289,14 @@ def bench(
     ingest_dir: Annotated[
         Path | None, typer.Option("--ingest", help="Measure ingest of this folder instead.")
     ] = None,
+    verify: Annotated[
+        bool,
+        typer.Option("--verify", help="With --passages: what checksum verification costs."),
+    ] = False,
+    fuzz: Annotated[
+        Path | None,
+        typer.Option("--fuzz", help="Ingest a fuzz set (scripts/make_fuzz_corpus.py): crashes."),
+    ] = None,
     corpus: Annotated[
         Path | None,
         typer.Option("--corpus", help="Real documents the synthetic passages are made from."),
@@ -307,11 +316,20 @@ def bench(
 
     from index.bench import bench_ingest, bench_queries
 
-    if (passages is None) == (ingest_dir is None):
-        raise typer.BadParameter("give --passages N or --ingest DIR")
+    if [passages, ingest_dir, fuzz].count(None) != 2:
+        raise typer.BadParameter("give one of --passages N, --ingest DIR, --fuzz DIR")
     settings = _settings(index, model)
     cache = cache or settings.index_dir.parent / "bench"
-    if passages is not None:
+    if fuzz is not None:
+        from index.fuzz_bench import bench_fuzz
+
+        figures = asdict(bench_fuzz(settings, fuzz, cache))
+    elif passages is not None and verify:
+        from index.verify_bench import bench_verification
+
+        corpus = corpus or settings.documents_dir
+        figures = asdict(bench_verification(settings, passages, corpus, cache))
+    elif passages is not None:
         figures = asdict(bench_queries(settings, passages, corpus or settings.documents_dir, cache))
     else:
         figures = asdict(bench_ingest(settings, ingest_dir, cache / "ingest"))
@@ -356,6 +374,28 @@ def status(index: IndexOption = None) -> None:
     """What is indexed: documents, passages, model, when it was built, skipped files."""
     settings = _settings(index)
     print_status(console, read_manifest(settings.index_dir), str(settings.index_dir))
+
+
+@cli.command()
+def check(
+    restore_previous: Annotated[
+        bool,
+        typer.Option(
+            "--restore-previous", help="Switch back to the previous generation if it is intact."
+        ),
+    ] = False,
+    index: IndexOption = None,
+) -> None:
+    """Verify every byte of the index against its checksums, and say what to do if damaged."""
+    from app.check_report import print_check
+    from index.store import check_index
+    from index.store import restore_previous as restore
+
+    settings = _settings(index)
+    if restore_previous:
+        console.print(f"The index now uses generation {restore(settings.index_dir)}.")
+    if not print_check(console, str(settings.index_dir), check_index(settings.index_dir)):
+        raise typer.Exit(1)
 
 
 def main() -> None:

@@ -16,6 +16,7 @@ from app.uploads import (
     MAX_UPLOAD_MB,
     CheckedUpload,
     UploadRejected,
+    check_size,
     check_upload,
     save_upload,
 )
@@ -82,8 +83,9 @@ def upload_section(settings: Settings) -> None:
     )
     accepted: list[tuple[CheckedUpload, bytes]] = []
     for file in files or []:
-        data = file.getvalue()
         try:
+            check_size(file.name, file.size)  # before its bytes are copied out
+            data = file.getvalue()
             accepted.append((check_upload(file.name, data, settings.documents_dir), data))
         except UploadRejected as error:
             st.error(f"Not added: {error}", icon=":material/block:")

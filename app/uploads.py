@@ -14,6 +14,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.safe_paths import UnsafePath, resolve_inside, unsafe_name_reason
+
 ALLOWED_SUFFIXES = (".pdf", ".docx", ".html", ".htm", ".txt", ".md")
 MAX_UPLOAD_MB = 50
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
@@ -55,16 +57,24 @@ def safe_file_name(name: str) -> str:
     return f"{stem}.{suffix.lower()}" if suffix else stem
 
 
+def check_size(name: str, size: int) -> None:
+    """Refuse an upload by its announced size, before its bytes are read or written."""
+    if size > MAX_UPLOAD_BYTES:
+        raise UploadRejected(name, f"the file is larger than {MAX_UPLOAD_MB} MB")
+
+
 def check_upload(name: str, data: bytes, documents_dir: Path) -> CheckedUpload:
-    """Type, size and content checks; raises UploadRejected with the reason."""
+    """Name, type, size and content checks; raises UploadRejected with the reason."""
+    reason = unsafe_name_reason(name)
+    if reason:
+        raise UploadRejected(name, reason)
     safe = safe_file_name(name)
     suffix = Path(safe).suffix.lower()
     if suffix not in ALLOWED_SUFFIXES:
         raise UploadRejected(name, f"only {', '.join(ALLOWED_SUFFIXES)} files can be added")
     if not data:
         raise UploadRejected(name, "the file is empty")
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise UploadRejected(name, f"the file is larger than {MAX_UPLOAD_MB} MB")
+    check_size(name, len(data))
     signatures = _SIGNATURES.get(suffix)
     if signatures and not data.startswith(signatures):
         raise UploadRejected(name, f"the file is not a real {suffix} file")
@@ -91,9 +101,11 @@ def save_upload(
 
 
 def _target(documents_dir: Path, safe_name: str) -> Path:
-    """The path inside the documents folder; refuses anything that would resolve elsewhere."""
-    root = documents_dir.resolve()
-    target = (root / safe_name).resolve()
-    if target.parent != root:
+    """The path inside the documents folder; refuses links and anything that resolves elsewhere."""
+    try:
+        target = resolve_inside(documents_dir, safe_name)
+    except UnsafePath as error:
+        raise UploadRejected(safe_name, str(error)) from error
+    if target.parent != documents_dir.resolve():
         raise UploadRejected(safe_name, "the file name is not allowed")
     return target

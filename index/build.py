@@ -8,7 +8,7 @@ import logging
 import sys
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +30,7 @@ from index.store import (
 )
 from index.vectors import vector_kind
 from ingest.document import ParsedDocument, Passage, UnreadableDocument
+from ingest.limits import ReadLimits
 from ingest.reader import Reading, list_library
 from ingest.sidecar import load_sidecar
 from ingest.split import split_into_passages
@@ -63,6 +64,11 @@ class BuildReport:
     @property
     def tokens_per_second(self) -> float:
         return self.embedded_tokens / self.embed_seconds if self.embed_seconds else 0.0
+
+
+def read_limits(settings: Settings) -> ReadLimits:
+    """The reading limits of `settings`, which names them as `ReadLimits` does."""
+    return ReadLimits(**{limit.name: getattr(settings, limit.name) for limit in fields(ReadLimits)})
 
 
 def content_hash(path: Path, overrides: dict[str, str] | None) -> str:
@@ -158,7 +164,9 @@ def build_index(
         prepared: dict[str, tuple[ParsedDocument, list[Passage]]] = {}
         read_started = time.perf_counter()
         # Files are parsed in a worker process while this one embeds what is already read.
-        reading = Reading({s: files[s] for s in to_read}, root, sidecar, background=True)
+        reading = Reading(
+            {s: files[s] for s in to_read}, root, sidecar, True, read_limits(settings)
+        )
         for source, outcome in tqdm(reading, desc="Reading", unit="file", disable=not progress):
             if isinstance(outcome, UnreadableDocument):
                 report.skipped.append(SkippedFile(source, outcome.reason, hashes[source]))

@@ -73,6 +73,12 @@ class Settings:
     duplicate_similarity: float = 0.95
     # Above this many passages an approximate (IVF-SQ8) vector index is built instead of exact search.
     ann_threshold: int = 200_000
+    # What reading one file may cost before it is skipped with the reason (ingest/limits.py).
+    max_text_mb: float = 20.0  # millions of characters of text per file
+    max_pages: int = 5000
+    max_inflated_mb: float = 512.0  # a DOCX's parts, decompressed
+    file_timeout_seconds: float = 300.0
+    reader_memory_mb: float = 1024.0
 
     def with_overrides(self, **values: object) -> Settings:
         """A copy with the given non-None values replaced (for command-line options)."""

@@ -14,6 +14,8 @@ any moment leaves the previous index opening and answering, and readers never se
     INDEX_DIR/gen-<time>/keyword/       the BM25 index (bm25s)
     INDEX_DIR/gen-<time>/decisions.jsonl the decisions register: formal decisions found in the
                                         documents, grouped by document in manifest order
+    INDEX_DIR/gen-<time>/checksums.json CRC32 of every other file, written last (index/checksums.py)
+    INDEX_DIR/.lock                     held by the running ingest, which it names
 
 The JSON-lines files are read a line at a time through their offsets, so opening a
 million-passage index neither parses nor holds every passage.
@@ -21,11 +23,15 @@ million-passage index neither parses nor holds every passage.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
+import logging
 import mmap
 import os
 import shutil
+import socket
+import sys
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -37,11 +43,13 @@ from typing import TypeVar, overload
 
 import numpy as np
 
+from index.checksums import Verification, verify_checksums, write_checksums
 from index.keyword import KeywordIndex
 from index.vectors import VECTOR_KINDS, Vectors, build_vectors, load_vectors, save_vectors
 from ingest.document import BLOCK_SEPARATOR, Decision, Passage
 
 FORMAT_VERSION = 2
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 CURRENT = "CURRENT"
 DECISIONS = "decisions.jsonl"
@@ -57,6 +65,10 @@ class IndexBusy(Exception):
 
 class IndexMismatch(Exception):
     """The index was built in a way this program cannot use as configured (model, format)."""
+
+
+class IndexDamaged(IndexMismatch):
+    """Files of the live generation are not as they were written; it is never searched."""
 
 
 @dataclass
@@ -187,8 +199,15 @@ def _current_generation(index_dir: Path) -> Path:
 
 
 def read_manifest(index_dir: Path) -> Manifest:
-    """The live generation's manifest alone: cheap, for status and incremental builds."""
-    generation = _current_generation(index_dir)
+    """The live generation's manifest alone: cheap, for status and incremental builds.
+
+    The generation's small files and the headers of its large ones are verified first."""
+    return _verified_manifest(_current_generation(index_dir))
+
+
+def _verified_manifest(generation: Path) -> Manifest:
+    index_dir = generation.parent
+    _refuse_if_damaged(generation, verify_checksums(generation, whole=False))
     manifest = Manifest.from_json((generation / "manifest.json").read_text(encoding="utf-8"))
     if manifest.format_version != FORMAT_VERSION:
         raise IndexMismatch(
@@ -260,7 +279,7 @@ def _document_text(raw: dict) -> DocumentText:
 
 def open_store(index_dir: Path) -> Store:
     generation = _current_generation(index_dir)
-    manifest = read_manifest(index_dir)
+    manifest = _verified_manifest(generation)
     passages = JsonLines(generation / "passages.jsonl", lambda raw: Passage(**raw))
     embeddings = EmbeddingRows(generation / "embeddings.npy")
     keyword = KeywordIndex.load(generation / "keyword")
@@ -345,40 +364,174 @@ def write_store(
     index_dir.mkdir(parents=True, exist_ok=True)
     name = f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
     partial = index_dir / f"{name}.partial"
-    partial.mkdir()
-    JsonLines.write(partial / "passages.jsonl", (asdict(p) for p in passages))
-    JsonLines.write(partial / "texts.jsonl", (asdict(t) for t in texts))
-    with (partial / DECISIONS).open("w", encoding="utf-8") as handle:
-        handle.writelines(json.dumps(asdict(d), ensure_ascii=False) + "\n" for d in decisions)
-    np.save(partial / "embeddings.npy", np.ascontiguousarray(embeddings, dtype=np.float32))
-    save_vectors(build_vectors(embeddings, manifest.vector_index), partial / "vectors.faiss")
-    KeywordIndex.build(keyword_texts).save(partial / "keyword")
-    (partial / "manifest.json").write_text(manifest.to_json(), encoding="utf-8")
-    _sync_tree(partial)
     generation = index_dir / name
-    partial.rename(generation)
-    previous = index_dir / CURRENT
-    keep = {name, previous.read_text(encoding="utf-8").strip() if previous.is_file() else name}
-    pointer = index_dir / f"{CURRENT}.tmp"
-    pointer.write_text(name, encoding="utf-8")
-    _fsync(pointer)
-    os.replace(pointer, index_dir / CURRENT)
+    try:
+        partial.mkdir()
+        JsonLines.write(partial / "passages.jsonl", (asdict(p) for p in passages))
+        JsonLines.write(partial / "texts.jsonl", (asdict(t) for t in texts))
+        with (partial / DECISIONS).open("w", encoding="utf-8") as handle:
+            handle.writelines(json.dumps(asdict(d), ensure_ascii=False) + "\n" for d in decisions)
+        np.save(partial / "embeddings.npy", np.ascontiguousarray(embeddings, dtype=np.float32))
+        save_vectors(build_vectors(embeddings, manifest.vector_index), partial / "vectors.faiss")
+        KeywordIndex.build(keyword_texts).save(partial / "keyword")
+        (partial / "manifest.json").write_text(manifest.to_json(), encoding="utf-8")
+        write_checksums(partial)  # last: it covers every file written above
+        _sync_tree(partial)
+        partial.rename(generation)
+        keep = {name, live_generation(index_dir) or name}
+        _point_to(index_dir, name)
+    except (OSError, RuntimeError) as error:  # FAISS reports a failed write as a RuntimeError
+        full = _disk_full(index_dir, error)  # before the cleanup frees the space again
+        for half_written in (partial, generation):
+            shutil.rmtree(half_written, ignore_errors=True)
+        (index_dir / f"{CURRENT}.tmp").unlink(missing_ok=True)
+        if isinstance(error, OSError) or full:
+            raise _not_written(index_dir, error, full) from error
+        raise
     _remove_stale_generations(index_dir, keep)
     return generation
 
 
+class IndexNotWritten(OSError):
+    """A new generation could not be written (a full disk); the previous one is unchanged."""
+
+
+_NO_SPACE = os.strerror(errno.ENOSPC)
+LOW_SPACE_BYTES = 1 << 20
+
+
+def _disk_full(index_dir: Path, error: BaseException) -> bool:
+    """Whether a failed write ran out of space: numpy and FAISS do not always say so by errno."""
+    if getattr(error, "errno", None) in (errno.ENOSPC, errno.EDQUOT) or _NO_SPACE in str(error):
+        return True
+    return shutil.disk_usage(index_dir).free < LOW_SPACE_BYTES
+
+
+def _not_written(index_dir: Path, error: BaseException, full: bool) -> IndexNotWritten:
+    cause = "the disk is full" if full else f"{error}"
+    previous = (
+        "the previous index is unchanged and still answers"
+        if live_generation(index_dir)
+        else "there is no previous index"
+    )
+    return IndexNotWritten(
+        f"the new index could not be written to {index_dir} ({cause}; "
+        f"{shutil.disk_usage(index_dir).free / 1e6:,.1f} MB free there): the half-written copy "
+        f"was removed and {previous}. Free some space and run `precedent ingest` again."
+    )
+
+
+def _point_to(index_dir: Path, name: str) -> None:
+    """Make generation `name` the live one, in one atomic rename."""
+    pointer = index_dir / f"{CURRENT}.tmp"
+    pointer.write_text(name, encoding="utf-8")
+    _fsync(pointer)
+    os.replace(pointer, index_dir / CURRENT)
+
+
+@dataclass
+class GenerationCheck:
+    """A generation of the index and what verifying every byte of it found."""
+
+    name: str
+    live: bool
+    verification: Verification
+
+
+def check_index(index_dir: Path) -> list[GenerationCheck]:
+    """Every byte of every complete generation verified, the live one first."""
+    live = _current_generation(index_dir).name
+    names = [live, *(name for name in _generations(index_dir) if name != live)]
+    return [
+        GenerationCheck(name, name == live, verify_checksums(index_dir / name, whole=True))
+        for name in names
+    ]
+
+
+def restore_previous(index_dir: Path) -> str:
+    """Switch the index back to the newest other generation that is intact; returns its name."""
+    with build_lock(index_dir):
+        live = live_generation(index_dir)
+        for name in _generations(index_dir):
+            verification = verify_checksums(index_dir / name, whole=True)
+            if name != live and verification.has_checksums and verification.intact:
+                _point_to(index_dir, name)
+                return name
+    raise IndexMissing(f"no intact previous generation in {index_dir}: run `precedent ingest`")
+
+
+def _generations(index_dir: Path) -> list[str]:
+    """Complete generations (renamed into place after their last write), newest first."""
+    names = (path.name for path in index_dir.glob("gen-*") if not path.name.endswith(".partial"))
+    return sorted((n for n in names if (index_dir / n / "manifest.json").is_file()), reverse=True)
+
+
+def _refuse_if_damaged(generation: Path, verification: Verification) -> None:
+    if verification.intact:
+        return
+    problems = "; ".join(f"{d.path}: {d.problem}" for d in verification.damaged[:3])
+    more = len(verification.damaged) - 3
+    message = (
+        f"the index in {generation.parent} is damaged and will not be searched ({problems}"
+        f"{f'; and {more} more files' if more > 0 else ''}). Rebuild it with `precedent ingest`; "
+        "`precedent check` reports every file."
+    )
+    for name in _generations(generation.parent):
+        previous = verify_checksums(generation.parent / name, whole=False)
+        if name != generation.name and previous.has_checksums and previous.intact:
+            message += (
+                f" The previous generation, {name}, looks intact: `precedent check "
+                "--restore-previous` switches back to it until the next ingest."
+            )
+            break
+    raise IndexDamaged(message)
+
+
 @contextmanager
 def build_lock(index_dir: Path) -> Iterator[None]:
-    """One writer at a time; the lock goes with the process, so a killed build never leaves it."""
+    """One writer at a time. The lock (an flock) goes with the process, so a killed build never
+    keeps it; the file names its holder, so a second ingest is told which one is running, and a
+    name left behind by a killed one is recognised as stale and cleared."""
     index_dir.mkdir(parents=True, exist_ok=True)
-    with (index_dir / ".lock").open("w") as handle:
+    with (index_dir / ".lock").open("a+", encoding="utf-8") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as error:
+            handle.seek(0)
             raise IndexBusy(
-                f"another ingest is updating {index_dir}; try again when it ends"
+                f"another ingest is updating {index_dir}: {_holder(handle.read())}; "
+                "try again when it ends"
             ) from error
-        yield
+        handle.seek(0)
+        left = handle.read()
+        if left.strip():  # its holder ended without clearing it: killed, or the machine stopped
+            log.warning("cleared a stale lock on %s, left by %s", index_dir, _holder(left))
+        for partial in index_dir.glob("gen-*.partial"):  # no other writer can be writing it
+            shutil.rmtree(partial, ignore_errors=True)
+        handle.truncate(0)
+        handle.write(json.dumps({
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            "started": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+            "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]])[:200],
+        }))  # fmt: skip
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.truncate(0)
+
+
+def _holder(text: str) -> str:
+    """Who holds (or held) the lock, in words: the command, its process and when it started."""
+    try:
+        holder = json.loads(text)
+        return (
+            f"`{holder['command']}` (process {holder['pid']} on {holder['host']}, "
+            f"started {holder['started']})"
+        )
+    except (ValueError, KeyError, TypeError):
+        return "an ingest that did not say which it is"
 
 
 def _fsync(path: Path) -> None:

@@ -5,11 +5,8 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import fields, replace
 from pathlib import Path
 
@@ -21,7 +18,9 @@ from ingest.formats.html import read_html
 from ingest.formats.markdown import read_markdown
 from ingest.formats.pdf import read_pdf
 from ingest.formats.text import read_text
+from ingest.limits import ReadLimits, check_after_reading, check_before_reading
 from ingest.metadata import infer_metadata
+from ingest.reading_process import ReadingProcess
 from ingest.sidecar import SIDECAR_NAMES
 
 log = logging.getLogger(__name__)
@@ -36,6 +35,7 @@ READERS: dict[str, Callable[[Path], RawFile]] = {
     ".docx": read_docx,
 }
 SUPPORTED_SUFFIXES = frozenset(READERS)
+DEFAULT_LIMITS = ReadLimits()
 SUPPORTED_NAMES = "PDF, Word (.docx), HTML, Markdown and plain text (.txt)"
 LEGACY_FORMATS = {
     ".doc": "Word 97-2003; save it as .docx or PDF",
@@ -49,7 +49,10 @@ LEGACY_FORMATS = {
 
 
 def read_document(
-    path: Path, root: Path, overrides: dict[str, str] | None = None
+    path: Path,
+    root: Path,
+    overrides: dict[str, str] | None = None,
+    limits: ReadLimits = DEFAULT_LIMITS,
 ) -> ParsedDocument:
     """Read one file of the library; raise `UnreadableDocument` with a reason a person can act on.
 
@@ -61,11 +64,20 @@ def read_document(
     if reader is None:
         raise UnreadableDocument(source, unsupported_reason(suffix))
     try:
+        check_before_reading(path, limits)
         raw = reader(path)
+        check_after_reading(path, raw, limits)
     except UnreadableDocument as err:
         raise UnreadableDocument(source, err.reason) from err.__cause__
     except OSError as err:
         raise UnreadableDocument(source, f"cannot open the file ({err.strerror or err})") from err
+    except RecursionError as err:
+        raise UnreadableDocument(source, "nesting too deep for the reader to follow") from err
+    except Exception as err:
+        log.debug("reading %s failed", source, exc_info=True)
+        raise UnreadableDocument(
+            source, f"the {suffix} reader failed on this file ({type(err).__name__}: {err})"[:300]
+        ) from err
     if not raw.blocks:
         raise UnreadableDocument(source, "no text found")
     text = BLOCK_SEPARATOR.join(block.text for block in raw.blocks)
@@ -84,12 +96,18 @@ def read_document(
     return document
 
 
+Job = tuple[str, Path, Path, "dict[str, str] | None"]  # source, path, root, sidecar overrides
+
+
 class Reading:
     """Files read in the order given, each yielded as soon as it is ready.
 
-    With `background`, the files are parsed in one worker process, so that the caller can
-    embed the documents already read while later ones are parsed: PDF text extraction is pure
-    Python and takes about a fifth of a fresh ingest's time on one core.
+    With `background`, the files are parsed in a reading process, so that the caller can
+    embed the documents already read while later ones are parsed (PDF text extraction is pure
+    Python and takes about a fifth of a fresh ingest's time on one core), and so that no file can
+    stop the ingest: one that takes longer than `limits.file_timeout_seconds` or more memory than
+    `limits.reader_memory_mb` is stopped, one that crashes the process (a native parser's
+    segfault, the out-of-memory killer) costs only itself; a new process goes on with the rest.
     """
 
     def __init__(
@@ -98,19 +116,23 @@ class Reading:
         root: Path,
         sidecar: Mapping[str, dict[str, str]],
         background: bool = False,
+        limits: ReadLimits = DEFAULT_LIMITS,
     ) -> None:
-        self.jobs = [(source, path, root, sidecar.get(source)) for source, path in paths.items()]
-        # One file gains nothing from a worker; a daemon process (a pool's worker) cannot start one.
+        self.jobs: list[Job] = [
+            (source, path, root, sidecar.get(source)) for source, path in paths.items()
+        ]
+        self.limits = limits
+        # A daemon process (a pool's worker) cannot start one.
         self.background = (
-            background and len(self.jobs) > 1 and not multiprocessing.current_process().daemon
+            background and bool(self.jobs) and not multiprocessing.current_process().daemon
         )
-        self._futures: list[Future] = []
-        self._next = 0
+        self.restarts = 0  # reading processes started again after one stopped mid-file
+        self._worker: ReadingProcess | None = None
 
     @property
     def busy(self) -> bool:
         """Whether files are still being parsed in the background."""
-        return not all(future.done() for future in self._futures[self._next :])
+        return self._worker is not None and self._worker.busy
 
     def __len__(self) -> int:
         return len(self.jobs)
@@ -118,31 +140,46 @@ class Reading:
     def __iter__(self) -> Iterator[tuple[str, ParsedDocument | UnreadableDocument]]:
         if not self.background:
             for job in self.jobs:
-                yield job[0], _read_or_reason(*job[1:])
+                yield job[0], _read_or_reason(*job[1:], self.limits)
             return
-        # fork where it is safe (Linux): it starts at once and, unlike spawn, does not run
-        # the caller's main module again. The worker only parses files; it never touches the
-        # model or its threads.
-        start = "fork" if sys.platform == "linux" else "spawn"
-        pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context(start))
-        try:
-            self._futures = [pool.submit(_read_or_reason, *job[1:]) for job in self.jobs]
-            for position, (job, future) in enumerate(zip(self.jobs, self._futures)):
-                self._next = position + 1  # the one the caller asks for after this
-                try:
-                    yield job[0], future.result()
-                except BrokenProcessPool:
-                    log.warning("the reading process stopped; reading %s here instead", job[0])
-                    yield job[0], _read_or_reason(*job[1:])
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+        position, quiet_stops = 0, 0
+        while position < len(self.jobs):
+            self._worker = worker = ReadingProcess(
+                self.jobs, position, self.limits, _read_or_reason
+            )
+            try:
+                for number, outcome in worker.outcomes():
+                    position = number + 1
+                    yield self.jobs[number][0], outcome
+            finally:
+                worker.stop()
+            if position == len(self.jobs):
+                break
+            self.restarts += 1
+            lost = worker.lost_file()
+            if lost is None or lost < position:  # stopped between files: read here if it recurs
+                quiet_stops += 1
+                log.warning("the reading process stopped (%s)", worker.why_stopped())
+                if quiet_stops > 1:
+                    log.warning("reading %s and the rest here instead", self.jobs[position][0])
+                    for job in self.jobs[position:]:
+                        yield job[0], _read_or_reason(*job[1:], self.limits)
+                    break
+                continue
+            source, reason = self.jobs[lost][0], worker.why_stopped()
+            log.warning(
+                "the reading process stopped on %s (%s); starting a new one", source, reason
+            )
+            yield source, UnreadableDocument(source, reason)
+            position = lost + 1
+        self._worker = None
 
 
 def _read_or_reason(
-    path: Path, root: Path, overrides: dict[str, str] | None
+    path: Path, root: Path, overrides: dict[str, str] | None, limits: ReadLimits = DEFAULT_LIMITS
 ) -> ParsedDocument | UnreadableDocument:
     try:
-        return read_document(path, root, overrides)
+        return read_document(path, root, overrides, limits)
     except UnreadableDocument as error:
         return error
 

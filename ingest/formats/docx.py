@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
@@ -33,7 +34,14 @@ def read_docx(path: Path) -> RawFile:
         raise UnreadableDocument(str(path), "empty file")
     try:
         document = docx.Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, XMLSyntaxError, ValueError) as err:
+    except (
+        PackageNotFoundError,
+        zipfile.BadZipFile,
+        zlib.error,
+        KeyError,
+        XMLSyntaxError,
+        ValueError,
+    ) as err:
         raise UnreadableDocument(str(path), NOT_A_DOCX) from err
     paragraphs = list(_paragraphs(document))
     if not paragraphs:

@@ -56,6 +56,7 @@ def test_upload_is_validated_saved_and_indexed(library_copy, make_app):
     uploader.set_value(
         [
             ("../../escape.txt", NEW_TEXT, "text/plain"),
+            ("allotments.txt", NEW_TEXT, "text/plain"),
             ("fake.pdf", b"MZ this is a program", "application/pdf"),
             ("empty.md", b"", "text/markdown"),
         ]
@@ -63,16 +64,18 @@ def test_upload_is_validated_saved_and_indexed(library_copy, make_app):
     errors = messages(app, "error")
     assert any("fake.pdf" in e and "not a real .pdf" in e for e in errors)
     assert any("empty.md" in e and "empty" in e for e in errors)
+    assert any("escape.txt" in e and "leads out of its folder" in e for e in errors)
     app.button(key="add-files").click().run()
     assert not app.exception
-    assert (library_copy.documents_dir / "escape.txt").read_bytes() == NEW_TEXT
+    assert (library_copy.documents_dir / "allotments.txt").read_bytes() == NEW_TEXT
+    assert not (library_copy.documents_dir / "escape.txt").exists()
     assert not (library_copy.documents_dir.parent / "escape.txt").exists()
     assert not (library_copy.documents_dir / "fake.pdf").exists()
     wait_for(app, lambda: finished(library_copy))
     assert current_job(library_copy).error is None
     sources = [d.source for d in read_manifest(library_copy.index_dir).documents]
-    assert "escape.txt" in sources
-    assert "escape.txt" in list(app.dataframe[0].value["File"])
+    assert "allotments.txt" in sources
+    assert "allotments.txt" in list(app.dataframe[0].value["File"])
 
 
 def test_an_existing_file_is_replaced_only_when_confirmed(library_copy, make_app):

@@ -9,6 +9,7 @@ from dataclasses import replace
 
 from app import ingest_job
 from app.ingest_job import current_job
+from index.checksums import write_checksums
 from index.settings import Settings
 from index.store import read_manifest
 from tests.app.conftest import ask, wait_for
@@ -56,6 +57,7 @@ def test_index_built_with_another_model_offers_a_rebuild(library_copy, make_app)
     manifest = json.loads((generation / "manifest.json").read_text())
     manifest["model"] = "some-other-model"
     (generation / "manifest.json").write_text(json.dumps(manifest))
+    write_checksums(generation)  # as a build with that model would have
     app = make_app(library_copy).run()
     assert not app.exception
     assert "some-other-model" in texts(app) and "precedent ingest" in texts(app)

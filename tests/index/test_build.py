@@ -11,6 +11,7 @@ import pytest
 from docx import Document as WordDocument
 
 from index.build import build_index, embedding_text
+from index.checksums import write_checksums
 from index.embedder import load_embedder
 from index.search import Searcher, open_searcher
 from index.settings import Settings
@@ -192,6 +193,7 @@ def test_an_index_with_a_vector_index_no_longer_read_is_refused_then_rebuilt(
     generation = settings.index_dir / (settings.index_dir / "CURRENT").read_text().strip()
     manifest = generation / "manifest.json"
     manifest.write_text(manifest.read_text().replace('"flat"', '"hnsw"'))
+    write_checksums(generation)  # as the older version that wrote it would have
     with pytest.raises(IndexMismatch, match="'hnsw' vector index.*precedent ingest"):
         open_store(settings.index_dir)
     report = build_index(settings, embedder, progress=False)
