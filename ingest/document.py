@@ -29,6 +29,7 @@ class Block:
     text: str
     page: int | None = None  # 1-based page number; None for formats without pages
     section: str | None = None  # nearest heading above this text, if any
+    ocr_confidence: float | None = None  # read by OCR: the page's mean word confidence (0-100)
 
 
 @dataclass
@@ -51,6 +52,8 @@ class ParsedDocument:
     blocks: list[Block]
     pages: int | None = None  # number of pages, for paged formats
     warnings: list[str] = field(default_factory=list)  # non-fatal problems worth telling the user
+    ocr_pages: int = 0  # pages read by OCR, and the time that took
+    ocr_seconds: float = 0.0
 
     @property
     def text(self) -> str:
@@ -81,3 +84,5 @@ class Passage:
     section: str | None
     char_start: int  # offsets into ParsedDocument.text
     char_end: int
+    ocr: bool = False  # some of its text was read from a page image by OCR
+    ocr_confidence: float | None = None  # the lowest mean word confidence of those pages
