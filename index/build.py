@@ -54,9 +54,15 @@ class BuildReport:
     embedded_passages: int = 0
     embedded_tokens: int = 0
     read_seconds: float = 0.0
+    ocr_pages: int = 0  # pages read by OCR in this run, and Tesseract's time on them
+    ocr_seconds: float = 0.0
     embed_seconds: float = 0.0
     seconds: float = 0.0
     written: bool = False
+
+    @property
+    def ocr_seconds_per_page(self) -> float:
+        return self.ocr_seconds / self.ocr_pages if self.ocr_pages else 0.0
 
     @property
     def tokens_per_second(self) -> float:
@@ -168,6 +174,8 @@ def build_index(
                 report.skipped.append(SkippedFile(source, "no text to index", hashes[source]))
                 continue
             prepared[source] = (outcome, doc_passages)
+            report.ocr_pages += outcome.ocr_pages
+            report.ocr_seconds += outcome.ocr_seconds
             title = outcome.metadata.title
             embedding.add(
                 source,

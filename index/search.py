@@ -86,6 +86,8 @@ class SearchResult:
     highlights: list[str]
     highlight_similarity: float  # of the best highlighted sentence to the question
     passage_number: int  # position in the index, for reading the passage in context
+    ocr: bool = False  # read from a scanned page by OCR
+    ocr_confidence: float | None = None  # mean word confidence of that page, 0-100
 
 
 @dataclass
@@ -314,6 +316,8 @@ class Searcher:
             highlights=[text for text, _ in marks],
             highlight_similarity=round(max((score for _, score in marks), default=0.0), 4),
             passage_number=number,
+            ocr=passage.ocr,
+            ocr_confidence=passage.ocr_confidence,
         )
 
     def _cited_page(self, passage: Passage, highlights: list[str]) -> int | None:
