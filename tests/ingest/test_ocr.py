@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,9 @@ SCANNED = (
     "The committee resolved to fund the Brambleford lido restoration from the reserve, "
     "subject to a survey of the roof, and asked officers to report back in September."
 )
+# CI installs Tesseract (see .ci/run), so there a missing one is a failure rather than a skip.
+if os.environ.get("CI") and not ocr.tesseract_available():
+    raise RuntimeError("CI must install tesseract-ocr and tesseract-ocr-eng (see .ci/run)")
 needs_tesseract = pytest.mark.skipif(
     not ocr.tesseract_available(), reason=f"Tesseract is not installed: {ocr.INSTALL_HINT}"
 )
