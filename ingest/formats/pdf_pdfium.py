@@ -7,7 +7,6 @@ PDFium is not thread-safe: every call into it holds `PDFIUM_LOCK`, so the app's 
 from __future__ import annotations
 
 import os
-import statistics
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,7 +18,6 @@ from ingest.document import UnreadableDocument
 from ingest.formats.pdf_text import PdfText, clean_title, short_reason
 
 PDFIUM_LOCK = threading.RLock()
-PARAGRAPH_GAP = 1.6  # a line this many typical line pitches below the last one opens a paragraph
 SOFT_HYPHENS = str.maketrans({"\ufffe": "-\n", "\x02": "-\n"})  # PDFium's mark for "integ-|rated"
 
 
@@ -53,8 +51,8 @@ def open_pdfium(path: Path) -> Iterator[pdfium.PdfDocument | None]:
 
 
 def read_with_pdfium(document: pdfium.PdfDocument) -> PdfText:
-    """Every page's text, with PDFium's soft hyphens turned back into line-end hyphens and a blank
-    line where the gap between two lines says a new paragraph starts."""
+    """Every page's text, with PDFium's soft hyphens turned back into line-end hyphens, so that
+    the cleaning joins them exactly as it joins pypdf's."""
     with PDFIUM_LOCK:
         title = clean_title(document.get_metadata_dict().get("Title"))
         pages, failures = [], []
@@ -73,37 +71,10 @@ def _page_text(document: pdfium.PdfDocument, index: int) -> str:
     page = document[index]
     textpage = page.get_textpage()
     try:
-        text = textpage.get_text_range()
-        if len(text) == textpage.count_chars():  # one character per index: boxes line up
-            text = _with_paragraph_gaps(textpage, text)
-        return text.translate(SOFT_HYPHENS)
+        return textpage.get_text_range().translate(SOFT_HYPHENS)
     finally:
         textpage.close()
         page.close()
-
-
-def _with_paragraph_gaps(textpage: pdfium.PdfTextPage, text: str) -> str:
-    lines = text.split("\r\n")
-    bottoms: list[float | None] = []
-    offset = 0
-    for line in lines:
-        first = len(line) - len(line.lstrip())
-        bottoms.append(textpage.get_charbox(offset + first)[1] if line.strip() else None)
-        offset += len(line) + 2
-    pitches = [
-        above - below
-        for above, below in zip(bottoms, bottoms[1:])
-        if above is not None and below is not None and above > below
-    ]
-    if not pitches:
-        return text
-    typical = statistics.median(pitches)
-    out = [lines[0]]
-    for line, above, below in zip(lines[1:], bottoms, bottoms[1:]):
-        if above is not None and below is not None and above - below > PARAGRAPH_GAP * typical:
-            out.append("")
-        out.append(line)
-    return "\n".join(out)
 
 
 def render_page(document: pdfium.PdfDocument, index: int, scale: float):  # -> PIL.Image.Image
