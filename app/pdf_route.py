@@ -69,7 +69,7 @@ def start_pdf_server(root: Path, indexed: Callable[[], Collection[str]]) -> PdfS
     """
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802  (the name http.server calls)
+        def do_GET(self) -> None:  # the name http.server calls
             path = urlsplit(self.path).path
             if not path.startswith(PREFIX):
                 self.send_error(HTTPStatus.NOT_FOUND)
@@ -88,7 +88,7 @@ def start_pdf_server(root: Path, indexed: Callable[[], Collection[str]]) -> PdfS
             self.end_headers()
             self.wfile.write(data)
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: object) -> None:
             """Quiet: the app's console is for the app."""
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

@@ -22,7 +22,7 @@ SOFT_HYPHENS = str.maketrans({"\ufffe": "-\n", "\x02": "-\n"})  # PDFium's mark 
 
 
 def _new_lock() -> None:
-    global PDFIUM_LOCK  # noqa: PLW0603  a forked reading process must not inherit a held lock
+    global PDFIUM_LOCK  # a forked reading process must not inherit a held lock
     PDFIUM_LOCK = threading.RLock()
 
 

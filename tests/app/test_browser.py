@@ -121,7 +121,9 @@ def test_pdf_citation_shows_the_page_image_and_opens_the_pdf_at_its_page(page):
     page.get_by_text("Show page 2").first.click()
     image = page.locator("[data-testid='stImage'] img").first
     image.wait_for(state="visible", timeout=WAIT_MS)
-    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=image.element_handle()
+    )
     width, height = image.evaluate("img => [img.naturalWidth, img.naturalHeight]")
     assert (width, height) == (893, 1263)  # A4 at 1.5 pixels a point
     assert "the answering sentence boxed" in page.get_by_text(f"Page 2 of {PDF_NAME}").inner_text()
