@@ -30,7 +30,7 @@ from index.store import (
 )
 from index.vectors import vector_kind
 from ingest.document import ParsedDocument, Passage, UnreadableDocument
-from ingest.reader import Reading, list_library
+from ingest.reader import Reading, list_library, readable_now
 from ingest.sidecar import load_sidecar
 from ingest.split import split_into_passages
 
@@ -145,6 +145,7 @@ def build_index(
                 old_docs.get(s, _NO_RECORD).content_hash != hashes[s]
                 and old_skips.get(s, _NO_SKIP).content_hash != hashes[s]
             )
+            or readable_now(old_skips.get(s, _NO_SKIP).reason, old_docs.get(s, _NO_RECORD).warnings)
         ]
         report.skipped = [old_skips[s] for s in files if s in old_skips and s not in to_read]
         if (

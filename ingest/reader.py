@@ -20,6 +20,7 @@ from ingest.formats.markdown import read_markdown
 from ingest.formats.pdf import read_pdf
 from ingest.formats.text import read_text
 from ingest.metadata import infer_metadata
+from ingest.ocr import INSTALL_HINT, tesseract_available
 from ingest.sidecar import SIDECAR_NAMES
 
 log = logging.getLogger(__name__)
@@ -145,6 +146,13 @@ def _read_or_reason(
         return read_document(path, root, overrides)
     except UnreadableDocument as error:
         return error
+
+
+def readable_now(reason: str, warnings: list[str]) -> bool:
+    """Whether an unchanged file's scanned pages, left unread for want of Tesseract, can be read
+    now that it is installed: then ingest reads the file again."""
+    said = INSTALL_HINT in reason or any(INSTALL_HINT in warning for warning in warnings)
+    return said and tesseract_available()
 
 
 def unsupported_reason(suffix: str) -> str:

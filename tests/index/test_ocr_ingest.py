@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -59,3 +60,20 @@ def test_json_answer_says_ocr_with_its_confidence(scanned_library) -> None:
     best = json.loads(result.output)["results"][0]
     assert best["ocr"] is True and best["page"] == 2
     assert best["ocr_confidence"] >= ocr.MIN_CONFIDENCE
+
+
+def test_scans_skipped_without_tesseract_are_read_once_it_is_installed(
+    tmp_path: Path, embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    documents = tmp_path / "documents"
+    documents.mkdir()
+    draw_scanned_pdf(documents / "decision.pdf", [SCANNED])
+    (documents / "notes.txt").write_text("Notes of the parks meeting.", encoding="utf-8")
+    settings = Settings(documents_dir=documents, index_dir=tmp_path / "index")
+    monkeypatch.setenv("PATH", str(tmp_path))  # no tesseract program on PATH
+    first = build_index(settings, embedder, progress=False)
+    assert [s.source for s in first.skipped] == ["decision.pdf"]
+    assert "tesseract-ocr" in first.skipped[0].reason
+    monkeypatch.undo()
+    second = build_index(settings, embedder, progress=False)
+    assert second.added == ["decision.pdf"] and not second.skipped
