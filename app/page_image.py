@@ -20,7 +20,8 @@ import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageDraw
 
 from ingest import ocr
-from ingest.formats.pdf_pdfium import PDFIUM_LOCK, open_pdfium, render_page
+from ingest.formats import pdf_pdfium
+from ingest.formats.pdf_pdfium import open_pdfium, render_page
 
 SCALE = 1.5  # pixels per PDF point: an A4 page is 893 x 1263 pixels, readable on a laptop
 MARK_FILL = (255, 214, 0, 90)  # translucent yellow over the sentence
@@ -55,7 +56,7 @@ def render_cited_page(
         if not 1 <= page <= len(document):
             raise PageUnavailable(f"{path.name} has no page {page} (it has {len(document)})")
         image = render_page(document, page - 1, scale)
-        with PDFIUM_LOCK:
+        with pdf_pdfium.PDFIUM_LOCK:  # looked up each time: a forked process gets a new one
             pdf_page = document[page - 1]
             textpage = pdf_page.get_textpage()
             try:
