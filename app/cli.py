@@ -340,6 +340,40 @@ def bench(
             console.print(f"{name:24} {value}")
 
 
+@cli.command()
+def show(
+    target: Annotated[
+        str, typer.Argument(help="A result's passage_number (from ask --json) or a PDF's path.")
+    ],
+    page: Annotated[
+        int | None, typer.Option("--page", min=1, help="Page (default: the passage's first).")
+    ] = None,
+    png: Annotated[
+        Path | None, typer.Option("--png", help="Image file to write (default: NAME-pN.png).")
+    ] = None,
+    mark: Annotated[
+        str | None, typer.Option("--mark", help="The sentence to mark (default: the passage's).")
+    ] = None,
+    index: IndexOption = None,
+    documents: Annotated[Path | None, typer.Option("--documents", help="Documents folder.")] = None,
+) -> None:
+    """Write a cited PDF page as an image with the sentence marked, for a briefing note."""
+    from app.cited_page import find_cited_page
+    from app.page_image import PageUnavailable, render_cited_page
+    from app.pdf_route import RefusedPath
+
+    try:
+        cited = find_cited_page(_settings(index, None, documents), target, page, mark)
+        image = render_cited_page(cited.path, cited.page, cited.sentences)
+    except (RefusedPath, PageUnavailable, ValueError) as problem:
+        errors.print(f"[bold red]Error:[/bold red] cannot show {target!r}: {problem}")
+        raise typer.Exit(1) from problem
+    out = png or Path(f"{Path(cited.source).stem}-p{cited.page}.png")
+    out.write_bytes(image.png)
+    marked = "sentence marked" if image.marks else "sentence not found on this page"
+    console.print(f"Wrote {out}: page {cited.page} of {cited.source}, {marked}.", soft_wrap=True)
+
+
 @cli.command("app")
 def app_command(
     port: Annotated[

@@ -17,6 +17,7 @@ from app.engine import EngineProblem, current_settings, open_engine, rank_decisi
 from app.export import export_csv, export_markdown
 from app.ingest_job import current_job
 from app.ingest_panel import show_problem
+from app.page_view import show_pdf_page
 from app.passage_html import answer_html, card_html, context_html, passage_context
 from app.uploads import safe_file_name
 from index.decisions import admitted, asks_about_decisions
@@ -125,13 +126,16 @@ def show_answer(response: Response) -> None:
 def show_card(
     result: SearchResult, searcher: Searcher, settings: Settings, key: str, compact: bool = False
 ) -> None:
-    """The citation card, the passage in context, and the source document to download."""
+    """The citation card, the passage in context (a PDF's page as an image), and the source
+    document to download."""
     st.html(card_html(result, compact))
+    path = _document_path(settings, result.source)
+    if path is not None and path.suffix.lower() == ".pdf":
+        show_pdf_page(result, path, settings, key)
     with st.expander("Show in context"):
         context = passage_context(searcher.store, result.passage_number)
         st.caption(f"The passage (tinted) with {context.where}.")
         st.html(context_html(context, result.highlights))
-    path = _document_path(settings, result.source)
     if path is not None and not compact:
         st.download_button(
             "Download the document",

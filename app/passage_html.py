@@ -11,6 +11,7 @@ import html
 import re
 from dataclasses import dataclass
 
+from app.terminal import ocr_note
 from index.search import Answer, SearchResult
 from index.store import Store
 
@@ -79,7 +80,8 @@ def place(result: SearchResult) -> str:
 def meta_line(result: SearchResult) -> str:
     """Organisation · type · date · page · section, whichever are known (plain text)."""
     section = f"section “{result.section}”" if result.section else ""
-    parts = (result.organisation, result.doc_type, result.date, place(result), section)
+    scanned = ocr_note(result.ocr_confidence) if result.ocr else ""
+    parts = (result.organisation, result.doc_type, result.date, place(result), section, scanned)
     return " · ".join(part for part in parts if part)
 
 

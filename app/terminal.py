@@ -27,7 +27,14 @@ def citation(result: SearchResult) -> str:
         where.append(f"section “{result.section}”")
     if result.date:
         where.append(result.date)
+    if result.ocr:
+        where.append(ocr_note(result.ocr_confidence))
     return " — ".join(parts) + (f" ({', '.join(where)})" if where else "")
+
+
+def ocr_note(confidence: float | None) -> str:
+    """'read by OCR, 91% confidence': a scanned page's text may hold misread words."""
+    return "read by OCR" + (f", {confidence:.0f}% confidence" if confidence is not None else "")
 
 
 def highlighted(text: str, highlights: list[str]) -> Text:
@@ -77,6 +84,11 @@ def print_build_report(console: Console, report: BuildReport) -> None:
         "Passages embedded",
         f"{report.embedded_passages} ({report.tokens_per_second:,.0f} tokens/s)",
     )
+    if report.ocr_pages:
+        table.add_row(
+            "Pages read by OCR",
+            f"{report.ocr_pages} ({report.ocr_seconds_per_page:.1f} s a page)",
+        )
     table.add_row("Skipped files", str(len(report.skipped)))
     table.add_row(
         "Decisions in the register",

@@ -31,7 +31,7 @@ from index.store import (
 from index.vectors import vector_kind
 from ingest.document import ParsedDocument, Passage, UnreadableDocument
 from ingest.limits import ReadLimits
-from ingest.reader import Reading, list_library
+from ingest.reader import Reading, list_library, readable_now
 from ingest.sidecar import load_sidecar
 from ingest.split import split_into_passages
 
@@ -57,9 +57,15 @@ class BuildReport:
     read_seconds: float = 0.0
     decisions: int = 0
     decision_seconds: float = 0.0  # of read_seconds, spent finding decisions
+    ocr_pages: int = 0  # pages read by OCR in this run, and Tesseract's time on them
+    ocr_seconds: float = 0.0
     embed_seconds: float = 0.0
     seconds: float = 0.0
     written: bool = False
+
+    @property
+    def ocr_seconds_per_page(self) -> float:
+        return self.ocr_seconds / self.ocr_pages if self.ocr_pages else 0.0
 
     @property
     def tokens_per_second(self) -> float:
@@ -147,6 +153,7 @@ def build_index(
                 old_docs.get(s, _NO_RECORD).content_hash != hashes[s]
                 and old_skips.get(s, _NO_SKIP).content_hash != hashes[s]
             )
+            or readable_now(old_skips.get(s, _NO_SKIP).reason, old_docs.get(s, _NO_RECORD).warnings)
         ]
         report.skipped = [old_skips[s] for s in files if s in old_skips and s not in to_read]
         if (
@@ -178,6 +185,8 @@ def build_index(
                 report.skipped.append(SkippedFile(source, "no text to index", hashes[source]))
                 continue
             prepared[source] = (outcome, doc_passages)
+            report.ocr_pages += outcome.ocr_pages
+            report.ocr_seconds += outcome.ocr_seconds
             title = outcome.metadata.title
             embedding.add(
                 source,

@@ -52,6 +52,8 @@ class SearchResult:
     highlights: list[str]
     highlight_score: float  # of the best highlighted sentence: logit when re-ranked, else cosine
     passage_number: int  # position in the index, for reading the passage in context
+    ocr: bool = False  # read from a scanned page by OCR
+    ocr_confidence: float | None = None  # mean word confidence of that page, 0-100
 
 
 @dataclass
@@ -237,6 +239,8 @@ class Searcher:
             highlights=highlights,
             highlight_score=round(float(highlight_score), 4),
             passage_number=number,
+            ocr=passage.ocr,
+            ocr_confidence=passage.ocr_confidence,
         )
 
     def _cited_page(self, passage: Passage, highlights: list[str]) -> int | None:

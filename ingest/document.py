@@ -30,6 +30,7 @@ class Block:
     text: str
     page: int | None = None  # 1-based page number; None for formats without pages
     section: str | None = None  # nearest heading above this text, if any
+    ocr_confidence: float | None = None  # read by OCR: the page's mean word confidence (0-100)
 
 
 @dataclass
@@ -54,6 +55,8 @@ class ParsedDocument:
     warnings: list[str] = field(default_factory=list)  # non-fatal problems worth telling the user
     decisions: list[Decision] = field(default_factory=list)  # formal decisions it records
     decision_seconds: float = field(default=0.0, compare=False)  # finding them, for benchmarks
+    ocr_pages: int = 0  # pages read by OCR, and the time that took
+    ocr_seconds: float = 0.0
 
     @property
     def text(self) -> str:
@@ -84,6 +87,8 @@ class Passage:
     section: str | None
     char_start: int  # offsets into ParsedDocument.text
     char_end: int
+    ocr: bool = False  # some of its text was read from a page image by OCR
+    ocr_confidence: float | None = None  # the lowest mean word confidence of those pages
 
 
 # A sub-item's enumerator: "(a) ", "b) ", "(iv) ", "1. ", "• ".

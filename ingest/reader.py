@@ -20,6 +20,7 @@ from ingest.formats.pdf import read_pdf
 from ingest.formats.text import read_text
 from ingest.limits import ReadLimits, check_after_reading, check_before_reading
 from ingest.metadata import infer_metadata
+from ingest.ocr import INSTALL_HINT, tesseract_available
 from ingest.reading_process import ReadingProcess
 from ingest.sidecar import SIDECAR_NAMES
 
@@ -88,7 +89,13 @@ def read_document(
             metadata, **{key: value for key, value in overrides.items() if key in known and value}
         )
     document = ParsedDocument(
-        source=source, metadata=metadata, blocks=raw.blocks, pages=raw.pages, warnings=raw.warnings
+        source=source,
+        metadata=metadata,
+        blocks=raw.blocks,
+        pages=raw.pages,
+        warnings=raw.warnings,
+        ocr_pages=raw.ocr_pages,
+        ocr_seconds=raw.ocr_seconds,
     )
     started = time.perf_counter()
     document.decisions = find_decisions(document, overrides)
@@ -103,11 +110,11 @@ class Reading:
     """Files read in the order given, each yielded as soon as it is ready.
 
     With `background`, the files are parsed in a reading process, so that the caller can
-    embed the documents already read while later ones are parsed (PDF text extraction is pure
-    Python and takes about a fifth of a fresh ingest's time on one core), and so that no file can
-    stop the ingest: one that takes longer than `limits.file_timeout_seconds` or more memory than
-    `limits.reader_memory_mb` is stopped, one that crashes the process (a native parser's
-    segfault, the out-of-memory killer) costs only itself; a new process goes on with the rest.
+    embed the documents already read while later ones are parsed, OCR (seconds a page) runs
+    beside the model rather than before it, and no file can stop the ingest: one that takes
+    longer than `limits.file_timeout_seconds` or more memory than `limits.reader_memory_mb` is
+    stopped, one that crashes the process (a native parser's segfault, the out-of-memory
+    killer) costs only itself; a new process goes on with the rest.
     """
 
     def __init__(
@@ -182,6 +189,13 @@ def _read_or_reason(
         return read_document(path, root, overrides, limits)
     except UnreadableDocument as error:
         return error
+
+
+def readable_now(reason: str, warnings: list[str]) -> bool:
+    """Whether an unchanged file's scanned pages, left unread for want of Tesseract, can be read
+    now that it is installed: then ingest reads the file again."""
+    said = INSTALL_HINT in reason or any(INSTALL_HINT in warning for warning in warnings)
+    return said and tesseract_available()
 
 
 def unsupported_reason(suffix: str) -> str:

@@ -39,12 +39,23 @@ def _segments(document: ParsedDocument) -> Iterator[_Segment]:
         yield _Segment(starts[0], current, starts)
 
 
-def _pages(segment: _Segment, start: int, end: int) -> tuple[int | None, int | None]:
-    """First and last page of the blocks that the span [start, end) of the document touches."""
+def _touched(segment: _Segment, start: int, end: int) -> list[Block]:
+    """The blocks that the span [start, end) of the document touches."""
     first = max(bisect_right(segment.block_starts, start) - 1, 0)
     last = max(bisect_right(segment.block_starts, max(end - 1, start)) - 1, 0)
-    pages = [b.page for b in segment.blocks[first : last + 1] if b.page is not None]
+    return segment.blocks[first : last + 1]
+
+
+def _pages(blocks: list[Block]) -> tuple[int | None, int | None]:
+    """First and last page of these blocks."""
+    pages = [b.page for b in blocks if b.page is not None]
     return (min(pages), max(pages)) if pages else (None, None)
+
+
+def _ocr_confidence(blocks: list[Block]) -> float | None:
+    """The lowest confidence of the blocks read by OCR; None if none was."""
+    confidences = [b.ocr_confidence for b in blocks if b.ocr_confidence is not None]
+    return min(confidences) if confidences else None
 
 
 def split_into_passages(
@@ -67,7 +78,9 @@ def split_into_passages(
             text, local_start = chunk
             start = segment.start + local_start
             end = start + len(text)
-            page_start, page_end = _pages(segment, start, end)
+            touched = _touched(segment, start, end)
+            page_start, page_end = _pages(touched)
+            confidence = _ocr_confidence(touched)
             passages.append(
                 Passage(
                     source=document.source,
@@ -78,6 +91,8 @@ def split_into_passages(
                     section=segment.blocks[0].section,
                     char_start=start,
                     char_end=end,
+                    ocr=confidence is not None,
+                    ocr_confidence=confidence,
                 )
             )
     return passages

@@ -18,6 +18,8 @@ class RawFile:
     pages: int | None = None
     embedded_title: str | None = None  # PDF /Title, DOCX core title or Title paragraph, HTML <h1>
     warnings: list[str] = field(default_factory=list)
+    ocr_pages: int = 0  # pages read by OCR
+    ocr_seconds: float = 0.0  # time Tesseract took on them
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,7 @@ class Paragraph:
     section: str | None = None
     page: int | None = None
     heading: bool = False  # headings open their section; they are kept as text too
+    ocr_confidence: float | None = None  # mean word confidence of its page, if read by OCR
 
 
 def build_blocks(paragraphs: Iterable[Paragraph], max_chars: int = MAX_BLOCK_CHARS) -> list[Block]:
@@ -40,11 +43,14 @@ def build_blocks(paragraphs: Iterable[Paragraph], max_chars: int = MAX_BLOCK_CHA
     parts: list[str] = []
     section: str | None = None
     page: int | None = None
+    confidence: float | None = None
     has_body = False
 
     def flush() -> None:
         if parts:
-            blocks.append(Block(text="\n\n".join(parts), page=page, section=section))
+            blocks.append(
+                Block("\n\n".join(parts), page=page, section=section, ocr_confidence=confidence)
+            )
         parts.clear()
 
     for paragraph in paragraphs:
@@ -60,6 +66,7 @@ def build_blocks(paragraphs: Iterable[Paragraph], max_chars: int = MAX_BLOCK_CHA
             has_body = False
         parts.append(text)
         section, page = paragraph.section, paragraph.page
+        confidence = paragraph.ocr_confidence  # one page's paragraphs share it
         has_body = has_body or not paragraph.heading
     flush()
     return blocks

@@ -107,3 +107,17 @@ def test_compare_across_councils_groups_passages_by_organisation(app_library, ma
         assert all(organisation in card for card in column_cards)
     labels = [b.label for b in app.get("download_button")]
     assert labels == ["Download as Markdown", "Download as CSV"]
+
+
+def test_a_pdf_citation_shows_its_page_marked_and_a_link_to_the_pdf(app_library, make_app):
+    app = ask(make_app(app_library).run(), PDF_QUESTION)
+    toggle = app.toggle(key="answer-page-1")
+    assert toggle.label == "Show page 2"
+    toggle.set_value(True).run()
+    assert not app.exception
+    images = app.get("image")
+    assert len(images) == 1
+    assert images[0].captions == [f"Page 2 of {PDF_NAME}, the answering sentence boxed."]
+    link = app.get("link_button")[0].proto
+    assert link.label == "Open the PDF at page 2"
+    assert link.url.startswith("http://127.0.0.1:") and link.url.endswith(f"/pdf/{PDF_NAME}#page=2")

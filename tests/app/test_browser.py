@@ -130,3 +130,24 @@ def test_decisions_page_opens_and_filters(page):
     context.wait_for(state="visible", timeout=WAIT_MS)
     assert "Leicester City Council" in context.inner_text()
     assert context.locator("mark").count() == 1
+
+
+def test_pdf_citation_shows_the_page_image_and_opens_the_pdf_at_its_page(page):
+    ask(page, PDF_QUESTION)
+    page.get_by_text("Show page 2").first.click()
+    image = page.locator("[data-testid='stImage'] img").first
+    image.wait_for(state="visible", timeout=WAIT_MS)
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=image.element_handle()
+    )
+    width, height = image.evaluate("img => [img.naturalWidth, img.naturalHeight]")
+    assert (width, height) == (893, 1263)  # A4 at 1.5 pixels a point
+    assert "the answering sentence boxed" in page.get_by_text(f"Page 2 of {PDF_NAME}").inner_text()
+    link = page.get_by_role("link", name="Open the PDF at page 2")
+    href = link.get_attribute("href")
+    assert href.endswith(f"/pdf/{PDF_NAME}#page=2")
+    response = page.request.get(href.split("#")[0])
+    assert response.status == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.body().startswith(b"%PDF-")
+    assert page.request.get(href.split("/pdf/")[0] + "/pdf/..%2F..%2Fetc%2Fpasswd").status == 403

@@ -121,3 +121,32 @@ def test_a_log_of_skipped_files_holds_every_whole_name(tmp_path):
     assert long_name in result.stdout
     status = runner.invoke(cli, ["status", "--index", str(tmp_path / "index")], terminal_width=60)
     assert long_name in status.stdout
+
+
+def test_show_writes_the_cited_page_with_the_sentence_marked(app_library, tmp_path):
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from tests.app.conftest import PDF_NAME, PDF_QUESTION, XSS_NAME
+
+    where = ["--index", str(app_library.index_dir), "--documents", str(app_library.documents_dir)]
+    asked = runner.invoke(cli, ["ask", PDF_QUESTION, "--json", *where[:2]])
+    best = json.loads(asked.output)["results"][0]
+    out = tmp_path / "briefing.png"
+    shown = runner.invoke(cli, ["show", str(best["passage_number"]), "--png", str(out), *where])
+    assert shown.exit_code == 0, shown.output
+    assert f"page 2 of {PDF_NAME}, sentence marked" in shown.output
+    image = np.asarray(Image.open(io.BytesIO(out.read_bytes())).convert("RGB")).astype(int)
+    assert image.shape[:2] == (1263, 893)
+    assert ((image[..., 0] > 200) & (image[..., 1] > 180) & (image[..., 2] < 200)).any()
+
+    by_path = runner.invoke(
+        cli, ["show", PDF_NAME, "--page", "1", "--mark", "Introduction.", "--png", str(out), *where]
+    )
+    assert by_path.exit_code == 0 and "page 1 of" in by_path.output
+    for refused, why in ((XSS_NAME, "only PDFs"), ("../secret.pdf", "inside the documents")):
+        result = runner.invoke(cli, ["show", refused, "--png", str(out), *where])
+        assert result.exit_code == 1
+        assert why in " ".join(result.output.split())

@@ -46,3 +46,40 @@ def draw_image_only_pdf(path: Path, pages: int = 2) -> Path:
         pdf.showPage()
     pdf.save()
     return path
+
+
+def draw_scanned_pdf(path: Path, pages: list[list[str] | str]) -> Path:
+    """A PDF whose pages are either text lines (a list) or a scan of a paragraph (a string).
+
+    A scan is the paragraph drawn by Pillow into a 200 dpi greyscale image, placed on the page
+    with no text layer: what a scanner without OCR produces.
+    """
+    from reportlab.lib.utils import ImageReader
+
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    width, height = A4
+    for content in pages:
+        if isinstance(content, str):
+            pdf.drawImage(ImageReader(scan_image(content)), 0, 0, width, height)
+        else:
+            for number, line in enumerate(content):
+                pdf.drawString(72, height - 72 - 14 * number, line)
+        pdf.showPage()
+    pdf.save()
+    return path
+
+
+def scan_image(paragraph: str, dpi: int = 200, words_per_line: int = 9):
+    """An A4 page image with the paragraph written on it in black on white (a PIL image)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    size = (int(8.27 * dpi), int(11.69 * dpi))
+    image = Image.new("L", size, 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=dpi // 6)
+    words = paragraph.split()
+    y = dpi
+    for start in range(0, len(words), words_per_line):
+        draw.text((dpi, y), " ".join(words[start : start + words_per_line]), fill=0, font=font)
+        y += dpi // 4
+    return image
