@@ -3,9 +3,23 @@ neighbouring passages of one document when other documents answer it nearly as w
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
+# Words that ask across documents: "what are other councils doing", "how do the strategies
+# each", "compare the boards". A question without them wants the best passages, even if
+# several come from the one document that answers it.
+_ACROSS = re.compile(
+    r"\b(councils|boards|authorities|organisations|areas|places|strategies|partnerships|"
+    r"systems|icbs|each|other|across|compare|comparison|different)\b",
+    re.IGNORECASE,
+)
 Ranked = list[tuple[int, float]]  # (passage number, score), best first
+
+
+def asks_across(question: str) -> bool:
+    """Whether the question asks for an answer from several documents."""
+    return bool(_ACROSS.search(question))
 
 
 def spread(

@@ -66,7 +66,8 @@ class Settings:
     # `weak_confidence` an answer is shown as a weak match.
     rerank_threshold: float = -3.0
     weak_confidence: float = 0.75
-    # At most this many of the top k passages come from one document while passages of other
+    # For a question that asks across documents ("what are other councils doing..."), at most
+    # this many of the top k passages come from one document while passages of other
     # documents are still relevant (0: no limit).
     per_document: int = 2
     # Passages whose embeddings are at least this similar are shown once.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from index.diversify import spread
+from index.diversify import asks_across, spread
 
 # passage number -> document: passages 0-3 are document A's, 4-5 B's, 6 C's.
 OWNER = {0: 0, 1: 0, 2: 0, 3: 0, 4: 1, 5: 1, 6: 2}
@@ -28,3 +28,9 @@ def test_held_passages_come_back_before_weak_ones_from_other_documents():
 def test_no_limit_keeps_the_ranking():
     ranked = [(0, 3.0), (1, 2.0), (2, 1.0)]
     assert spread(ranked, OWNER.__getitem__, 2, 0, lambda score: True) == ranked[:2]
+
+
+def test_only_questions_asked_across_documents_are_spread():
+    assert asks_across("What are other councils doing about loneliness?")
+    assert asks_across("How do the strategies each describe prevention?")
+    assert not asks_across("What did Kent's cabinet decide about the delivery plan?")
