@@ -46,13 +46,19 @@ def confidence_of(logit: float, threshold: float) -> float:
 
 
 def reranked_answer(
-    evidence: list[Evidence], best_logit: float, threshold: float, weak_below: float
+    evidence: list[Evidence],
+    best_logit: float,
+    threshold: float,
+    weak_below: float,
+    unknown_words: bool,
 ) -> Answer:
-    """Found when the best re-ranked score clears the threshold; the best window of each
-    cited passage is its answering sentence."""
+    """Found when the best re-ranked score clears the threshold, and, when the question uses a
+    word the library never does ("Ofsted"), only if the match is not a weak one: then the
+    passages are about something near it. The best window of each cited passage is its
+    answering sentence."""
     confidence = confidence_of(best_logit, threshold)
     usable = [e for e in evidence if e.highlights]
-    if best_logit < threshold or not usable:
+    if best_logit < threshold or not usable or (unknown_words and confidence < weak_below):
         return not_found(confidence)
     best = max(e.highlight_score for e in usable)
     chosen = [usable[0]] + [

@@ -194,14 +194,15 @@ class Searcher:
         ]
         if not results:
             return not_found(0.0)
+        unknown = method.startswith("hybrid") and bool(self.store.keyword.unknown_tokens(question))
         if reranked is not None:
             return reranked_answer(
                 evidence,
                 reranked.best,
                 self.settings.rerank_threshold,
                 self.settings.weak_confidence,
+                unknown,
             )
-        unknown = method == "hybrid" and bool(self.store.keyword.unknown_tokens(question))
         return embedding_answer(
             evidence,
             self.settings.min_similarity,
