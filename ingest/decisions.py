@@ -260,11 +260,22 @@ class _Walk:
         lead = rest
         body = self._body(body or _subject(rest))
         single = rest.strip() and not re.search(r"(?::|:-|–|-|\bto|\bthat)\s*$", rest.strip())
+        items, j, mode = [], i + 1, None
+        colon = rest.find(":")
+        if single and colon >= 0 and ENUMERATOR.match(rest[colon + 1 :]):
+            # "RESOLVED that Cabinet agree to: A) Note ...", with b), c)... on the lines below
+            lead, first = rest[: colon + 1], rest[colon + 1 :].strip()
+            line = self.lines[i]
+            start = line.start + line.text.rindex(first)
+            last = self._continuation(i)
+            items.append(
+                ((start, self.lines[last].end, self._text(start, self.lines[last].end)), lead)
+            )
+            j, mode, single = last + 1, "enumerated", False
         if single:
             last = self._continuation(i)
             self._attach_votes([self._add(i, last, self._outcome(rest, ""), body=body)])
             return last + 1
-        items, j, mode = [], i + 1, None
         while j < len(self.lines) and j - i <= MAX_BLOCK_LINES:
             text = self.lines[j].text
             if self._ends_block(j, numbered):

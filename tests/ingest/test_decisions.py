@@ -177,3 +177,21 @@ def test_recommendations_recorded_as_agreed(tmp_path):
         "Health Scrutiny Panel",
         "4",
     )
+
+
+def test_a_first_sub_resolution_on_the_resolved_line_starts_the_list(tmp_path):
+    """PDFium joins "agree to:" and "A) Note ..." on one line; b), c) follow on their own."""
+    path = tmp_path / "cabinet-minutes.txt"
+    path.write_text(
+        "MINUTES of a meeting of the Cabinet held on Thursday, 30 January 2025.\n\n"
+        "88. Revenue and Capital Budget Monitoring Report\n\n"
+        "3. RESOLVED that Cabinet agree to: A) Note the forecast revenue overspend of £23.3m.\n"
+        "b) Note the forecast overspend on Schools' Delegated Budgets of £30.4m.\n"
+        "c) Agree the Capital budget changes.\n",
+        encoding="utf-8",
+    )
+    decisions = _read(path).decisions
+    assert [d.outcome for d in decisions] == ["noted", "noted", "agreed"]
+    assert decisions[0].text.startswith("A) Note the forecast revenue overspend")
+    assert decisions[1].text.startswith("b) Note the forecast overspend on Schools")
+    assert {d.body for d in decisions} == {"Cabinet"}
