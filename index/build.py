@@ -29,7 +29,7 @@ from index.store import (
     write_store,
 )
 from index.vectors import vector_kind
-from ingest.document import ParsedDocument, Passage, UnreadableDocument
+from ingest.document import ParsedDocument, Passage, UnreadableDocument, passage_heading
 from ingest.limits import ReadLimits
 from ingest.reader import Reading, list_library, readable_now
 from ingest.sidecar import load_sidecar
@@ -88,8 +88,7 @@ def embedding_text(
     embedder: Embedder, title: str, section: str | None, text: str, budget: int
 ) -> str:
     """What the model reads for a passage: its title and heading as context, then the passage."""
-    context = title if not section or section == title else f"{title} — {section}"
-    return f"{embedder.truncate(context, budget)}\n{text}"
+    return f"{embedder.truncate(passage_heading(title, section), budget)}\n{text}"
 
 
 def keyword_text(title: str, section: str | None, text: str) -> str:

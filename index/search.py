@@ -28,7 +28,7 @@ from index.highlight import highlight_passages
 from index.rerank import CrossEncoder, Reranked, load_cross_encoder, rerank
 from index.settings import Settings
 from index.store import IndexMismatch, Store, open_store
-from ingest.document import Passage
+from ingest.document import Passage, passage_heading
 
 NO_FILTERS = Filters()
 
@@ -175,12 +175,7 @@ class Searcher:
         which often carry the place or body a question names and the passage does not."""
         passage = self.store.passages[number]
         title = self.store.documents_by_source[passage.source].title
-        heading = (
-            title
-            if not passage.section or passage.section == title
-            else f"{title} — {passage.section}"
-        )
-        return heading, passage.text
+        return passage_heading(title, passage.section), passage.text
 
     def _answer(
         self,

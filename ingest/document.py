@@ -91,6 +91,11 @@ class Passage:
     ocr_confidence: float | None = None  # the lowest mean word confidence of those pages
 
 
+def passage_heading(title: str, section: str | None) -> str:
+    """What a passage is read with by the models: its document's title, and its section."""
+    return title if not section or section == title else f"{title} — {section}"
+
+
 # A sub-item's enumerator: "(a) ", "b) ", "(iv) ", "1. ", "• ".
 ENUMERATOR = re.compile(
     r"^\s*(?:\((?:[a-zA-Z]|[ivxIVX]{1,5}|\d{1,2})\)|(?:[a-zA-Z]|[ivx]{1,5}|\d{1,2})[.)]|[•·▪‣●\-–])\s+"
