@@ -64,7 +64,8 @@ def reranked_answer(
     chosen = [usable[0]] + [
         e for e in usable[1:] if e.highlight_score >= max(best - ANSWER_LOGIT_GAP, threshold)
     ]
-    return _compose(chosen, confidence, confidence < weak_below)
+    # A window's two sentences are read together: either may be the one that answers.
+    return _compose(chosen, confidence, confidence < weak_below, window=True)
 
 
 def embedding_answer(
@@ -92,9 +93,11 @@ def embedding_answer(
     return _compose(chosen, confidence, weak=False)
 
 
-def _compose(chosen: list[Evidence], confidence: float, weak: bool) -> Answer:
+def _compose(chosen: list[Evidence], confidence: float, weak: bool, window: bool = False) -> Answer:
     chosen = chosen[:ANSWER_SENTENCES]
-    text = " ".join(f"{e.highlights[0]} [{e.rank}]" for e in chosen)
+    text = " ".join(
+        f"{' '.join(e.highlights) if window else e.highlights[0]} [{e.rank}]" for e in chosen
+    )
     return Answer(True, text, [e.rank for e in chosen], round(confidence, 3), weak)
 
 
