@@ -64,8 +64,7 @@ def reranked_answer(
     chosen = [usable[0]] + [
         e for e in usable[1:] if e.highlight_score >= max(best - ANSWER_LOGIT_GAP, threshold)
     ]
-    # A window's two sentences are read together: either may be the one that answers.
-    return _compose(chosen, confidence, confidence < weak_below, window=True)
+    return _compose(chosen, confidence, confidence < weak_below)
 
 
 def embedding_answer(

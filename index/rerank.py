@@ -140,7 +140,8 @@ class Reranked:
     """Candidates in the cross-encoder's order, with the window each is best answered by."""
 
     top: list[tuple[int, float]]  # (passage number, score), best first
-    windows: dict[int, tuple[list[str], float]]  # passage number -> (its best window, score)
+    # passage number -> (its best window's sentences, the answering one first; window's score)
+    windows: dict[int, tuple[list[str], float]]
 
     @property
     def best(self) -> float:
@@ -163,7 +164,8 @@ def rerank(
 ) -> Reranked:
     """Score every candidate (number, heading, text) whole; then score the windows of the best
     `window_depth`, which both rank them (a passage scores as well as its best window) and
-    name what to highlight. The heading is read with the passage and with each window."""
+    name what to highlight, and the best window's two sentences alone, to know which of them
+    to quote and cite. The heading is read with the passage, each window and each sentence."""
     scores = encoder.score(question, [f"{heading}\n{text}" for _, heading, text in candidates])
     order = sorted(range(len(candidates)), key=lambda i: -scores[i])
     final = {candidates[i][0]: float(scores[i]) for i in order}
@@ -175,7 +177,11 @@ def rerank(
             continue
         window_scores = encoder.score(question, [f"{heading}\n{' '.join(w)}" for w in spans])
         best = int(np.argmax(window_scores))
-        windows[number] = (spans[best], float(window_scores[best]))
+        window = spans[best]
+        if len(window) > 1:  # which of its sentences answers: it is the one cited and quoted
+            alone = encoder.score(question, [f"{heading}\n{sentence}" for sentence in window])
+            window = [window[i] for i in np.argsort(-alone, kind="stable")]
+        windows[number] = (window, float(window_scores[best]))
         final[number] = max(final[number], float(window_scores[best]))
     top = sorted(final.items(), key=lambda item: -item[1])
     return Reranked(top, windows)

@@ -84,11 +84,7 @@ def test_pdfs_over_the_page_limit_are_refused(tmp_path: Path) -> None:
 
 def _library(tmp_path: Path, names: list[str]) -> dict[str, Path]:
     for name in names:
-        if name.endswith(".pdf"):
-            draw_pdf(tmp_path / name, [[f"Item {n}: the strategy {m}" for m in range(40)]
-                                       for n in range(150)])  # fmt: skip
-        else:
-            (tmp_path / name).write_text(f"Notes of {name}.\n", encoding="utf-8")
+        (tmp_path / name).write_text(f"Notes of {name}.\n", encoding="utf-8")
     return {name: tmp_path / name for name in names}
 
 
@@ -114,23 +110,33 @@ def test_a_crashing_reader_costs_only_its_file_and_the_process_restarts(
     assert reading.restarts == 2
 
 
-def test_a_file_that_takes_too_long_is_stopped_and_reported(tmp_path: Path) -> None:
-    paths = _library(tmp_path, ["a.txt", "slow.pdf", "z.txt"])
+def _read_slowly(path: Path) -> None:
+    """A reader that hangs on its file, as pypdf can on a damaged content stream (PDFium reads
+    the test's own large PDFs too fast to stand in for one)."""
+    time.sleep(60)
+
+
+def test_a_file_that_takes_too_long_is_stopped_and_reported(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setitem(READERS, ".slow", _read_slowly)
+    paths = _library(tmp_path, ["a.txt", "hangs.slow", "z.txt"])
     reading = Reading(paths, tmp_path, {}, True, ReadLimits(file_timeout_seconds=0.5))
     outcomes = dict(reading)
-    assert outcomes["slow.pdf"].reason.startswith("took longer than 0.5 s to read")
+    assert outcomes["hangs.slow"].reason.startswith("took longer than 0.5 s to read")
     assert "Notes of z.txt" in outcomes["z.txt"].text
 
 
-def test_a_reading_process_killed_mid_file_costs_only_that_file(tmp_path: Path) -> None:
-    paths = _library(tmp_path, ["a.txt", "slow.pdf", "z.txt"])
+def test_a_reading_process_killed_mid_file_costs_only_that_file(
+    tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setitem(READERS, ".slow", _read_slowly)
+    paths = _library(tmp_path, ["a.txt", "hangs.slow", "z.txt"])
     outcomes = iter(Reading(paths, tmp_path, {}, background=True))
     assert next(outcomes)[0] == "a.txt"
-    time.sleep(0.5)  # well into slow.pdf, which takes seconds
+    time.sleep(0.5)  # well into hangs.slow, which takes a minute
     for worker in multiprocessing.active_children():
         os.kill(worker.pid, signal.SIGKILL)  # as the out-of-memory killer would
     rest = dict(outcomes)
-    assert rest["slow.pdf"].reason == (
+    assert rest["hangs.slow"].reason == (
         "the reading process was stopped by SIGKILL while reading this file (out of memory?)"
     )
     assert "Notes of z.txt" in rest["z.txt"].text
