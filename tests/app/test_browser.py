@@ -130,6 +130,8 @@ def test_decisions_page_opens_and_filters(page):
     context.wait_for(state="visible", timeout=WAIT_MS)
     assert "Leicester City Council" in context.inner_text()
     assert context.locator("mark").count() == 1
+    page.get_by_role("link", name="Ask").click()  # the tests after this one ask questions
+    page.get_by_label("Your question").wait_for(timeout=WAIT_MS)
 
 
 def test_pdf_citation_shows_the_page_image_and_opens_the_pdf_at_its_page(page):
