@@ -152,15 +152,10 @@ class CandidateFinder:
     def _fuse(
         self, dense: list[tuple[int, float]], keyword: list[tuple[int, float]]
     ) -> list[tuple[int, float]]:
-        """Reciprocal rank fusion: robust to the two retrievers' incomparable score scales."""
-        k = self.settings.rrf_k
-        fused: dict[int, float] = {}
-        for weight, ranking in (
-            (self.settings.dense_weight, dense),
-            (self.settings.bm25_weight, keyword),
-        ):
-            for rank, (number, _) in enumerate(ranking):
-                fused[number] = fused.get(number, 0.0) + weight / (k + rank + 1)
+        fused = fuse_ranks(
+            [(self.settings.dense_weight, dense), (self.settings.bm25_weight, keyword)],
+            self.settings.rrf_k,
+        )
         return sorted(fused.items(), key=lambda item: -item[1])
 
     def _prefer_named(
@@ -194,6 +189,16 @@ class CandidateFinder:
             if len(chosen) == k:
                 break
         return chosen, vectors
+
+
+def fuse_ranks(rankings: list[tuple[float, list[tuple[int, float]]]], k: int) -> dict[int, float]:
+    """Reciprocal rank fusion of weighted rankings (best first): robust to the retrievers'
+    incomparable score scales. An item absent from a ranking gets nothing from it."""
+    fused: dict[int, float] = {}
+    for weight, ranking in rankings:
+        for rank, (number, _) in enumerate(ranking):
+            fused[number] = fused.get(number, 0.0) + weight / (k + rank + 1)
+    return fused
 
 
 def ms_since(mark: float) -> float:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from index.candidates import fuse_ranks
 from index.keyword import KeywordIndex
 from index.search import Filters, Searcher
 from index.store import Store
@@ -134,15 +135,12 @@ class DecisionIndex:
         )
         similarity = self.vectors[rows] @ self.searcher.embedder.encode_query(widened)
         keyword = self.keyword.scores(widened)[rows]
-        fused = np.zeros(len(rows))
-        for weight, scores, usable in (
-            (settings.dense_weight, similarity, np.ones(len(rows), dtype=bool)),
-            (settings.bm25_weight, keyword, keyword > 0),
-        ):
-            order = np.argsort(-scores, kind="stable")
-            ranks = np.empty(len(rows), dtype=np.int64)
-            ranks[order] = np.arange(len(rows))
-            fused += np.where(usable, weight / (settings.rrf_k + ranks + 1), 0.0)
+        dense = [(int(i), 0.0) for i in np.argsort(-similarity, kind="stable")]
+        by_keyword = [(int(i), 0.0) for i in np.argsort(-keyword, kind="stable") if keyword[i] > 0]
+        scores = fuse_ranks(
+            [(settings.dense_weight, dense), (settings.bm25_weight, by_keyword)], settings.rrf_k
+        )
+        fused = np.array([scores.get(i, 0.0) for i in range(len(rows))])
         asked = asked_outcomes(query)
         if asked:
             named = np.array([d.outcome in asked for d in among])

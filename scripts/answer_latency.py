@@ -1,7 +1,7 @@
 """Answer time from `precedent ask --batch` output (p50 and p95 of the whole answer and of each
 stage), and the cross-encoder's cost per pair on an index's own passages.
 
-    precedent ask --batch eval/library.jsonl --index .precedent/corpus-index > answers.jsonl
+    precedent ask --batch questions.jsonl --index .precedent/corpus-index > answers.jsonl
     python scripts/answer_latency.py answers.jsonl
     python scripts/answer_latency.py --pairs .precedent/corpus-index
 """
