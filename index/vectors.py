@@ -16,6 +16,7 @@ quarter of an hour.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -62,9 +63,19 @@ def build_vectors(embeddings: np.ndarray, kind: str) -> faiss.Index:
     rows = np.random.default_rng(0).choice(
         len(vectors), min(len(vectors), TRAIN_PER_LIST * lists), replace=False
     )
-    index.train(vectors[np.sort(rows)])
-    index.add(vectors)
+    with _threads(_thread_limit()):
+        index.train(vectors[np.sort(rows)])
+        index.add(vectors)
     return index
+
+
+def _thread_limit() -> int:
+    """FAISS's OpenMP threads, capped at OMP_THREAD_LIMIT where it is set: FAISS still asks
+    for as many threads as cores, more than that limit lets OpenMP start, and training and
+    adding to an IVF index then wait for them for ever (faiss-cpu 1.15, OMP_THREAD_LIMIT=1)."""
+    limit = os.environ.get("OMP_THREAD_LIMIT", "")
+    threads = faiss.omp_get_max_threads()
+    return min(threads, int(limit)) if limit.isdigit() and int(limit) > 0 else threads
 
 
 @dataclass(frozen=True)
@@ -108,7 +119,10 @@ class Vectors:
         if options:
             kind = faiss.SearchParameters if probes is None else faiss.SearchParametersIVF
             params = kind(**options)
-        with _one_thread():
+        # One question on one OpenMP thread: splitting it costs more in hand-over than it saves,
+        # and waits ~40x longer when another process holds the other core (0.3 ms against
+        # 45 ms over 10k passages on a busy 2-core machine).
+        with _threads(1):
             similarities, ids = self.index.search(query.reshape(1, -1), k, params=params)
         keep = ids[0] >= 0
         return similarities[0][keep], ids[0][keep]
@@ -132,12 +146,9 @@ def load_vectors(path: Path, embeddings: np.ndarray) -> Vectors:
 
 
 @contextmanager
-def _one_thread() -> Iterator[None]:
-    """One question on one OpenMP thread: splitting it costs more in hand-over than it saves,
-    and waits ~40x longer when another process holds the other core (0.3 ms against 45 ms
-    over 10k passages on a busy 2-core machine)."""
+def _threads(count: int) -> Iterator[None]:
     previous = faiss.omp_get_max_threads()
-    faiss.omp_set_num_threads(1)
+    faiss.omp_set_num_threads(count)
     try:
         yield
     finally:

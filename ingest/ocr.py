@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytesseract
@@ -21,6 +24,7 @@ INSTALL_HINT = (
 OCR_DPI = 300  # Tesseract reads body text best at about 300 dots per inch
 MIN_CONFIDENCE = 60.0  # mean word confidence (0-100) below which a page's text is mostly noise
 LANGUAGE = "eng"
+_ENVIRONMENT = threading.Lock()  # pytesseract passes os.environ to Tesseract: one caller at a time
 
 
 @dataclass(frozen=True)
@@ -52,13 +56,26 @@ def tesseract_available() -> bool:
     return shutil.which(pytesseract.pytesseract.tesseract_cmd) is not None
 
 
+@contextmanager
+def _one_tesseract_thread() -> Iterator[None]:
+    """OMP_THREAD_LIMIT=1 for Tesseract alone: OCR runs while the model embeds on the other core,
+    where Tesseract's OpenMP threads only wait on each other (8.4 s a page against 6.3 s). Left
+    set, every process started afterwards inherits it, and FAISS's k-means hangs under it."""
+    with _ENVIRONMENT:
+        previous = os.environ.get("OMP_THREAD_LIMIT")
+        os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+        try:
+            yield
+        finally:
+            if previous is None:
+                os.environ.pop("OMP_THREAD_LIMIT", None)
+
+
 def read_image(image: Image.Image) -> OcrPage:
     """Tesseract's reading of one page image."""
-    # One thread: OCR runs in the reading process while the model embeds on the other core, and
-    # Tesseract's OpenMP threads only wait on each other there (8.4 s a page against 6.3 s).
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     started = time.perf_counter()
-    data = pytesseract.image_to_data(image, lang=LANGUAGE, output_type=pytesseract.Output.DICT)
+    with _one_tesseract_thread():
+        data = pytesseract.image_to_data(image, lang=LANGUAGE, output_type=pytesseract.Output.DICT)
     words = [
         OcrWord(
             text=text.strip(),

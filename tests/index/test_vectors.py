@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -74,3 +79,21 @@ def test_flat_search_is_exact(seed_vectors) -> None:
     assert not vectors.approximate
     _, ids = vectors.search(queries[1], 10)
     assert ids.tolist() == _exact(rows, queries[1], 10).tolist()
+
+
+def test_an_ivf_index_builds_under_a_one_thread_openmp_limit(tmp_path) -> None:
+    """faiss-cpu's IVF training and adding waited for ever for OpenMP threads that
+    OMP_THREAD_LIMIT=1 would not start; the time limit only stops a hang, it measures nothing."""
+    script = (
+        "import numpy as np\n"
+        "from index.vectors import build_vectors\n"
+        "rows = np.random.default_rng(0).standard_normal((3000, 384)).astype(np.float32)\n"
+        "print(build_vectors(rows, 'ivf').ntotal)\n"
+    )
+    environment = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=environment, cwd=Path(__file__).parents[2],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["3000"]

@@ -44,6 +44,20 @@ def test_only_the_scanned_page_is_read_by_ocr(mixed_pdf: Path) -> None:
 
 
 @needs_tesseract
+def test_tesseracts_thread_limit_is_not_left_for_later_processes(
+    mixed_pdf: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Left in the environment, OMP_THREAD_LIMIT=1 passed to every process started later, and
+    an IVF index built in one of them never finished."""
+    monkeypatch.delenv("OMP_THREAD_LIMIT", raising=False)
+    assert read_pdf(mixed_pdf).ocr_pages == 1
+    assert "OMP_THREAD_LIMIT" not in os.environ
+    monkeypatch.setenv("OMP_THREAD_LIMIT", "2")  # a user's own setting is kept
+    read_pdf(mixed_pdf)
+    assert os.environ["OMP_THREAD_LIMIT"] == "2"
+
+
+@needs_tesseract
 def test_a_page_read_too_poorly_is_reported_not_indexed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
