@@ -1,0 +1,66 @@
+"""Answer time over a questions file, with the re-rank stage split into its parts: the passages
+scored whole, and the windows and sentences scored after them (pairs, word pieces, ms).
+
+    python scripts/rerank_parts.py .precedent/corpus-index first40.jsonl
+    python scripts/rerank_parts.py .precedent/corpus-index first40.jsonl rerank_depth=8 window_depth=1
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from index.search import open_searcher
+from index.settings import load_settings
+
+
+def main(index: str, questions_file: str, overrides: list[str]) -> None:
+    lines = Path(questions_file).read_text(encoding="utf-8").splitlines()
+    questions = [json.loads(line)["question"] for line in lines if line.strip()]
+    settings = load_settings()
+    changes = dict(item.split("=", 1) for item in overrides)
+    settings = replace(
+        settings,
+        index_dir=Path(index),
+        **{name: type(getattr(settings, name))(value) for name, value in changes.items()},
+    )
+    searcher = open_searcher(settings)
+    encoder = searcher.cross_encoder
+    score = encoder.score
+    calls: list[tuple[int, int, float]] = []  # (pairs, word pieces, ms) of each scoring call
+
+    def timed(question: str, texts: list[str]) -> np.ndarray:
+        started = time.perf_counter()
+        scores = score(question, texts)
+        ms = (time.perf_counter() - started) * 1000
+        pieces = sum(
+            len(e.ids) for e in encoder.tokenizer.encode_batch([(question, t) for t in texts])
+        )
+        calls.append((len(texts), pieces, ms))
+        return scores
+
+    encoder.score = timed
+    searcher.search(questions[0])  # loads the models
+    took, passages, rest = [], [], []
+    for question in questions[1:]:
+        calls.clear()
+        started = time.perf_counter()
+        searcher.search(question)
+        took.append((time.perf_counter() - started) * 1000)
+        passages.append(calls[0])
+        rest.append(np.sum(calls[1:], axis=0) if len(calls) > 1 else (0, 0, 0.0))
+    print(
+        f"{len(took)} answers: p50 {np.percentile(took, 50):.0f} ms, p95 {np.percentile(took, 95):.0f} ms"
+    )
+    for name, parts in (("passages", passages), ("windows and sentences", rest)):
+        pairs, pieces, ms = np.mean(parts, axis=0)
+        print(f"  {name}: {pairs:.1f} pairs, {pieces:.0f} word pieces, {ms:.0f} ms a question")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2], sys.argv[3:])
