@@ -33,7 +33,7 @@ from ingest.document import ParsedDocument, Passage, UnreadableDocument, passage
 from ingest.limits import ReadLimits
 from ingest.reader import Reading, list_library, readable_now
 from ingest.sidecar import load_sidecar
-from ingest.split import split_into_passages
+from ingest.split import Splitting
 
 EMBED_CHUNK = 256
 EAGER_CHUNK = 64  # a few seconds' work on one thread, so the second joins in soon after reading
@@ -89,6 +89,19 @@ def embedding_text(
 ) -> str:
     """What the model reads for a passage: its title and heading as context, then the passage."""
     return f"{embedder.truncate(passage_heading(title, section), budget)}\n{text}"
+
+
+def embedding_texts(
+    embedder: Embedder, title: str, passages: list[Passage], settings: Settings
+) -> list[str]:
+    """`embedding_text` of each of one document's passages, each heading cut to fit once."""
+    headings: dict[str | None, str] = {}
+    for passage in passages:
+        if passage.section not in headings:
+            headings[passage.section] = embedding_text(
+                embedder, title, passage.section, "", settings.context_tokens
+            )
+    return [headings[p.section] + p.text for p in passages]
 
 
 def keyword_text(title: str, section: str | None, text: str) -> str:
@@ -169,30 +182,28 @@ def build_index(
         embedding = _Embedding(embedder, progress)
         prepared: dict[str, tuple[ParsedDocument, list[Passage]]] = {}
         read_started = time.perf_counter()
-        # Files are parsed in a worker process while this one embeds what is already read.
+        # Files are parsed and split in a worker process while this one embeds what is
+        # already read.
+        splitting = Splitting(
+            embedder.word_pieces, settings.passage_tokens, settings.overlap_tokens
+        )
         reading = Reading(
-            {s: files[s] for s in to_read}, root, sidecar, True, read_limits(settings)
+            {s: files[s] for s in to_read}, root, sidecar, True, read_limits(settings), splitting
         )
         for source, outcome in tqdm(reading, desc="Reading", unit="file", disable=not progress):
             if isinstance(outcome, UnreadableDocument):
                 report.skipped.append(SkippedFile(source, outcome.reason, hashes[source]))
                 continue
-            doc_passages = split_into_passages(
-                outcome, embedder.count_tokens, settings.passage_tokens, settings.overlap_tokens
-            )
+            doc_passages = outcome.passages
             if not doc_passages:
                 report.skipped.append(SkippedFile(source, "no text to index", hashes[source]))
                 continue
             prepared[source] = (outcome, doc_passages)
             report.ocr_pages += outcome.ocr_pages
             report.ocr_seconds += outcome.ocr_seconds
-            title = outcome.metadata.title
             embedding.add(
                 source,
-                [
-                    embedding_text(embedder, title, p.section, p.text, settings.context_tokens)
-                    for p in doc_passages
-                ],
+                embedding_texts(embedder, outcome.metadata.title, doc_passages, settings),
             )
             # While the reading process works, this core embeds whatever chunks are queued.
             while reading.busy and embedding.pending >= EAGER_CHUNK:

@@ -6,13 +6,14 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from index.settings import DEFAULT_MODEL, Settings
+from ingest.split import WordPieceCounter
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -58,9 +59,14 @@ class Embedder:
         """Word pieces the model reads, special tokens included; the rest is silently cut."""
         return int(self.model.max_seq_length)
 
+    @cached_property
+    def word_pieces(self) -> WordPieceCounter:
+        """Counts word pieces as this model does; picklable, for a reading process."""
+        return WordPieceCounter(self.model.tokenizer.backend_tokenizer)
+
     def count_tokens(self, text: str) -> int:
         """Word pieces of `text` without the special tokens the model adds around it."""
-        return len(self.model.tokenizer.tokenize(text))
+        return self.word_pieces(text)
 
     def truncate(self, text: str, tokens: int) -> str:
         """The longest prefix of `text` (cut at a word piece) that fits in `tokens`."""

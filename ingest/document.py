@@ -57,6 +57,7 @@ class ParsedDocument:
     decision_seconds: float = field(default=0.0, compare=False)  # finding them, for benchmarks
     ocr_pages: int = 0  # pages read by OCR, and the time that took
     ocr_seconds: float = 0.0
+    passages: list[Passage] = field(default_factory=list)  # when the reading split it
 
     @property
     def text(self) -> str:

@@ -8,6 +8,7 @@ import os
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import fields, replace
+from functools import partial
 from pathlib import Path
 
 from ingest.decisions import find_decisions
@@ -23,6 +24,7 @@ from ingest.metadata import infer_metadata
 from ingest.ocr import INSTALL_HINT, tesseract_available
 from ingest.reading_process import ReadingProcess
 from ingest.sidecar import SIDECAR_NAMES
+from ingest.split import Splitting
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +111,8 @@ Job = tuple[str, Path, Path, "dict[str, str] | None"]  # source, path, root, sid
 class Reading:
     """Files read in the order given, each yielded as soon as it is ready.
 
-    With `background`, the files are parsed in a reading process, so that the caller can
+    With `splitting`, each document comes with its passages. With `background`, the files are
+    parsed and split in a reading process, so that the caller can
     embed the documents already read while later ones are parsed, OCR (seconds a page) runs
     beside the model rather than before it, and no file can stop the ingest: one that takes
     longer than `limits.file_timeout_seconds` or more memory than `limits.reader_memory_mb` is
@@ -124,11 +127,13 @@ class Reading:
         sidecar: Mapping[str, dict[str, str]],
         background: bool = False,
         limits: ReadLimits = DEFAULT_LIMITS,
+        splitting: Splitting | None = None,
     ) -> None:
         self.jobs: list[Job] = [
             (source, path, root, sidecar.get(source)) for source, path in paths.items()
         ]
         self.limits = limits
+        self.read = partial(_read_or_reason, splitting=splitting)
         # A daemon process (a pool's worker) cannot start one.
         self.background = (
             background and bool(self.jobs) and not multiprocessing.current_process().daemon
@@ -147,13 +152,11 @@ class Reading:
     def __iter__(self) -> Iterator[tuple[str, ParsedDocument | UnreadableDocument]]:
         if not self.background:
             for job in self.jobs:
-                yield job[0], _read_or_reason(*job[1:], self.limits)
+                yield job[0], self.read(*job[1:], self.limits)
             return
         position, quiet_stops = 0, 0
         while position < len(self.jobs):
-            self._worker = worker = ReadingProcess(
-                self.jobs, position, self.limits, _read_or_reason
-            )
+            self._worker = worker = ReadingProcess(self.jobs, position, self.limits, self.read)
             try:
                 for number, outcome in worker.outcomes():
                     position = number + 1
@@ -170,7 +173,7 @@ class Reading:
                 if quiet_stops > 1:
                     log.warning("reading %s and the rest here instead", self.jobs[position][0])
                     for job in self.jobs[position:]:
-                        yield job[0], _read_or_reason(*job[1:], self.limits)
+                        yield job[0], self.read(*job[1:], self.limits)
                     break
                 continue
             source, reason = self.jobs[lost][0], worker.why_stopped()
@@ -183,12 +186,19 @@ class Reading:
 
 
 def _read_or_reason(
-    path: Path, root: Path, overrides: dict[str, str] | None, limits: ReadLimits = DEFAULT_LIMITS
+    path: Path,
+    root: Path,
+    overrides: dict[str, str] | None,
+    limits: ReadLimits = DEFAULT_LIMITS,
+    splitting: Splitting | None = None,
 ) -> ParsedDocument | UnreadableDocument:
     try:
-        return read_document(path, root, overrides, limits)
+        document = read_document(path, root, overrides, limits)
     except UnreadableDocument as error:
         return error
+    if splitting is not None:
+        document.passages = splitting(document)
+    return document
 
 
 def readable_now(reason: str, warnings: list[str]) -> bool:

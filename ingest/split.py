@@ -5,12 +5,54 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from ingest.document import BLOCK_SEPARATOR, Block, ParsedDocument, Passage
 
+if TYPE_CHECKING:
+    from tokenizers import Tokenizer
+
 SEPARATORS = ["\n\n", "\n", ". ", "; ", ", ", " ", ""]
+
+
+class WordPieceCounter:
+    """Counts word pieces as the embedding model does, with a standalone `tokenizers` copy of
+    its tokenizer: the copy pickles, so a reading process can split passages beside the
+    model, and it skips the transformers wrapper's cost on each of the splitter's many calls."""
+
+    def __init__(self, tokenizer: Tokenizer) -> None:
+        from tokenizers import Tokenizer
+
+        self.tokenizer = Tokenizer.from_str(tokenizer.to_str())
+        self.tokenizer.no_truncation()
+        self.tokenizer.no_padding()
+
+    def __call__(self, text: str) -> int:
+        return len(self.tokenizer.encode(text, add_special_tokens=False).ids)
+
+    def __getstate__(self) -> str:
+        return self.tokenizer.to_str()
+
+    def __setstate__(self, state: str) -> None:
+        from tokenizers import Tokenizer
+
+        self.tokenizer = Tokenizer.from_str(state)
+
+
+@dataclass(frozen=True)
+class Splitting:
+    """How passages are cut: what `split_into_passages` needs, in one picklable value."""
+
+    count_tokens: Callable[[str], int]
+    passage_tokens: int
+    overlap_tokens: int
+
+    def __call__(self, document: ParsedDocument) -> list[Passage]:
+        return split_into_passages(
+            document, self.count_tokens, self.passage_tokens, self.overlap_tokens
+        )
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import multiprocessing
 import os
 import signal
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import docx
@@ -14,6 +15,7 @@ import pytest
 from ingest.document import UnreadableDocument
 from ingest.reader import SUPPORTED_SUFFIXES, Reading, list_library, read_document
 from ingest.sidecar import load_sidecar
+from ingest.split import Splitting
 from tests.ingest.documents import HARD, draw_pdf
 
 
@@ -104,12 +106,13 @@ def test_unreadable_file_is_reported_with_its_source(library: Path) -> None:
     assert raised.value.reason.startswith("not a valid PDF")
 
 
-def test_a_reading_process_gives_what_reading_here_gives(library: Path) -> None:
+def test_a_reading_process_gives_what_reading_here_gives(library: Path, embedder) -> None:
     (library / "Kent papers" / "broken.pdf").write_bytes(b"%PDF-1.4 nothing else")
     paths = {p.relative_to(library).as_posix(): p for p in list_library(library)}
     sidecar = load_sidecar(library)
     here = list(Reading(paths, library, sidecar, background=False))
-    reading = Reading(paths, library, sidecar, background=True)
+    splitting = Splitting(embedder.word_pieces, passage_tokens=60, overlap_tokens=10)
+    reading = Reading(paths, library, sidecar, True, splitting=splitting)
     there = list(reading)
     assert not reading.busy
     assert [source for source, _ in there] == list(paths)
@@ -117,8 +120,9 @@ def test_a_reading_process_gives_what_reading_here_gives(library: Path) -> None:
         if isinstance(mine, UnreadableDocument):
             assert isinstance(theirs, UnreadableDocument), source
             assert (theirs.path, theirs.reason) == (mine.path, mine.reason)
-        else:
-            assert theirs == mine, source
+        else:  # split there exactly as splitting here would have split it
+            assert theirs.passages and theirs.passages == splitting(mine), source
+            assert replace(theirs, passages=[]) == mine, source
     broken = dict(there)["Kent papers/broken.pdf"]
     assert isinstance(broken, UnreadableDocument) and broken.reason.startswith("not a valid PDF")
     assert dict(there)["notes.TXT"].metadata.title == "Scrutiny notes"

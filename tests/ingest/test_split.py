@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pickle
+
 from ingest.document import Block, DocumentMetadata, ParsedDocument
-from ingest.split import split_into_passages
+from ingest.split import WordPieceCounter, split_into_passages
 
 
 def test_passages_keep_pages_sections_and_offsets(embedder):
@@ -29,3 +31,18 @@ def test_passages_keep_pages_sections_and_offsets(embedder):
     assert all(p.section == "Introduction" for p in passages if p.page_start in (1, 2))
     assert any(p.page_start == 2 for p in passages)
     assert passages[0].page_start == 1
+
+
+def test_the_standalone_counter_counts_as_the_model_does_and_survives_pickling(embedder):
+    texts = [
+        "The ICB's s75 agreement (BCF) was signed on 12/03/2025 — £4.2m for 2025/26.",
+        "Café, naïve coördination and non-breaking\u00a0spaces",
+        "word " * 400,
+        "",
+        "Hyphen-\nated lines\tand\ttabs",
+    ]
+    counter = WordPieceCounter(embedder.model.tokenizer.backend_tokenizer)
+    copy = pickle.loads(pickle.dumps(counter))
+    for text in texts:
+        expected = len(embedder.model.tokenizer.tokenize(text))
+        assert counter(text) == copy(text) == expected, text
