@@ -48,8 +48,10 @@ def test_scanned_sentence_is_found_on_its_page_marked_ocr(scanned_library, embed
     assert best.page == 2
     assert "Brambleford lido" in best.text
     assert best.ocr is True and best.ocr_confidence >= ocr.MIN_CONFIDENCE
-    typed = [r for r in searcher.search("parks strategy trees", k=3).results if r.page != 2]
+    results = searcher.search("parks strategy trees", k=3).results
+    typed = [r for r in results if r.source == "parks.txt"]
     assert typed and not any(r.ocr for r in typed)
+    assert all(r.ocr for r in results if r.source == "committee-minutes.pdf")
 
 
 def test_json_answer_says_ocr_with_its_confidence(scanned_library) -> None:
