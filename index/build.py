@@ -180,7 +180,7 @@ def build_index(
         log.info("Reading %d new or changed files", len(to_read))
         embedder = embedder or configured_embedder(settings)
         embedding = _Embedding(embedder, progress)
-        prepared: dict[str, tuple[ParsedDocument, list[Passage]]] = {}
+        prepared: dict[str, ParsedDocument] = {}
         read_started = time.perf_counter()
         # Files are parsed and split in a worker process while this one embeds what is
         # already read.
@@ -198,7 +198,7 @@ def build_index(
             if not doc_passages:
                 report.skipped.append(SkippedFile(source, "no text to index", hashes[source]))
                 continue
-            prepared[source] = (outcome, doc_passages)
+            prepared[source] = outcome
             report.ocr_pages += outcome.ocr_pages
             report.ocr_seconds += outcome.ocr_seconds
             embedding.add(
@@ -221,7 +221,8 @@ def build_index(
         records, passages, vectors, texts, keywords, decisions = [], [], [], [], [], []
         for source in sorted(files):
             if source in prepared:
-                document, doc_passages = prepared[source]
+                document = prepared[source]
+                doc_passages = document.passages
                 (report.changed if source in old_docs else report.added).append(source)
                 record = _record(document, hashes[source], len(passages), len(doc_passages))
                 texts.append(_document_text(document))

@@ -64,8 +64,8 @@ class OnnxCrossEncoder:
     """A BERT-style cross-encoder exported to ONNX, run with onnxruntime and `tokenizers`.
 
     Pairs run one at a time each, but `pool` runs one per core at once, each on one thread:
-    a pair is too small for two threads to share well (8 passages: 465 ms this way against
-    601 ms one after another on two threads, on 2 cores), and every score stays the same.
+    a pair is too small for two threads to share well (8 passages: 458 ms this way against
+    509 ms one after another on two threads, quiet, on 2 cores), and every score stays the same.
     """
 
     identity: str
