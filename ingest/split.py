@@ -5,6 +5,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
@@ -15,21 +16,33 @@ if TYPE_CHECKING:
     from tokenizers import Tokenizer
 
 SEPARATORS = ["\n\n", "\n", ". ", "; ", ", ", " ", ""]
+COUNTS_REMEMBERED = 4096  # a few documents' pieces: a counter lives as long as its ingest
 
 
 class WordPieceCounter:
     """Counts word pieces as the embedding model does, with a standalone `tokenizers` copy of
     its tokenizer: the copy pickles, so a reading process can split passages beside the
-    model, and it skips the transformers wrapper's cost on each of the splitter's many calls."""
+    model, and it skips the transformers wrapper's cost on each of the splitter's many calls.
+
+    Recent counts are remembered: the splitter counts each piece of text up to three times
+    (to test it, to merge it, to drop it from the overlap), and counting is most of its time.
+    """
 
     def __init__(self, tokenizer: Tokenizer) -> None:
         from tokenizers import Tokenizer
 
-        self.tokenizer = Tokenizer.from_str(tokenizer.to_str())
-        self.tokenizer.no_truncation()
-        self.tokenizer.no_padding()
+        self._start(Tokenizer.from_str(tokenizer.to_str()))
+
+    def _start(self, tokenizer: Tokenizer) -> None:
+        tokenizer.no_truncation()
+        tokenizer.no_padding()
+        self.tokenizer = tokenizer
+        self._count = lru_cache(maxsize=COUNTS_REMEMBERED)(self._encode)
 
     def __call__(self, text: str) -> int:
+        return self._count(text)
+
+    def _encode(self, text: str) -> int:
         return len(self.tokenizer.encode(text, add_special_tokens=False).ids)
 
     def __getstate__(self) -> str:
@@ -38,7 +51,7 @@ class WordPieceCounter:
     def __setstate__(self, state: str) -> None:
         from tokenizers import Tokenizer
 
-        self.tokenizer = Tokenizer.from_str(state)
+        self._start(Tokenizer.from_str(state))
 
 
 @dataclass(frozen=True)
