@@ -13,6 +13,7 @@ import docx
 from docx.document import Document
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
+from docx.oxml.text.paragraph import CT_P
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as WordParagraph
@@ -43,13 +44,30 @@ def read_docx(path: Path) -> RawFile:
         ValueError,
     ) as err:
         raise UnreadableDocument(str(path), NOT_A_DOCX) from err
-    paragraphs = list(_paragraphs(document))
+    styles = _StyleNames()
+    paragraphs = list(_paragraphs(document, styles))
     if not paragraphs:
         raise UnreadableDocument(str(path), "no text (empty document)")
-    return RawFile(blocks=build_blocks(paragraphs), embedded_title=_title(document))
+    return RawFile(blocks=build_blocks(paragraphs), embedded_title=_title(document, styles))
 
 
-def _paragraphs(document: Document) -> Iterator[Paragraph]:
+class _StyleNames:
+    """Each paragraph style's name, found once per document: for a paragraph that names no
+    style, python-docx searches every style for the default one, each time (that search was
+    most of a large DOCX's reading time)."""
+
+    def __init__(self) -> None:
+        self.names: dict[str | None, str] = {}
+
+    def __call__(self, element: CT_P, document: Document) -> str:
+        style_id = element.style  # the w:pStyle it names, or None
+        if style_id not in self.names:
+            style = WordParagraph(element, document).style
+            self.names[style_id] = style.name if style is not None and style.name else ""
+        return self.names[style_id]
+
+
+def _paragraphs(document: Document, style_name: _StyleNames) -> Iterator[Paragraph]:
     section: str | None = None
     for element in _body_elements(document.element.body):
         if element.tag == qn("w:tbl"):
@@ -58,7 +76,7 @@ def _paragraphs(document: Document) -> Iterator[Paragraph]:
             continue
         paragraph = WordParagraph(element, document)
         text = _clean(paragraph.text)
-        style = _style_name(paragraph)
+        style = style_name(element, document)
         if not text or _SKIPPED_STYLE.match(style):
             continue
         if _HEADING_STYLE.match(style):
@@ -99,7 +117,7 @@ def _table_rows(table: BaseOxmlElement, document: Document) -> Iterator[str]:
         yield "\n".join(lines)
 
 
-def _title(document: Document) -> str | None:
+def _title(document: Document, style_name: _StyleNames) -> str | None:
     """The Title-styled paragraphs at the start of the body, else the core properties title."""
     titles: list[str] = []
     for element in islice(_body_elements(document.element.body), TITLE_SEARCH):
@@ -107,16 +125,12 @@ def _title(document: Document) -> str | None:
             continue
         paragraph = WordParagraph(element, document)
         text = " ".join(paragraph.text.split())
-        if text and _style_name(paragraph) == "Title":
+        if text and style_name(element, document) == "Title":
             titles.append(text)
         elif text and titles:
             break
     core = " ".join((document.core_properties.title or "").split())
     return " ".join(titles) or core or None
-
-
-def _style_name(paragraph: WordParagraph) -> str:
-    return paragraph.style.name if paragraph.style is not None and paragraph.style.name else ""
 
 
 def _clean(text: str) -> str:
