@@ -289,6 +289,12 @@ def bench(
     ingest_dir: Annotated[
         Path | None, typer.Option("--ingest", help="Measure ingest of this folder instead.")
     ] = None,
+    rounds: Annotated[
+        int,
+        typer.Option(
+            "--rounds", min=1, help="With --ingest: ingest and model alone in turn, N times."
+        ),
+    ] = 1,
     verify: Annotated[
         bool,
         typer.Option("--verify", help="With --passages: what checksum verification costs."),
@@ -332,7 +338,7 @@ def bench(
     elif passages is not None:
         figures = asdict(bench_queries(settings, passages, corpus or settings.documents_dir, cache))
     else:
-        figures = asdict(bench_ingest(settings, ingest_dir, cache / "ingest"))
+        figures = asdict(bench_ingest(settings, ingest_dir, cache / "ingest", rounds))
     if as_json:
         print(json.dumps(figures))
     else:
