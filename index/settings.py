@@ -54,14 +54,16 @@ class Settings:
     # sentence is at least this similar to it.
     min_sentence_similarity: float = 0.52
     # Re-ranking: a cross-encoder reads the question with each of the first `rerank_depth`
-    # candidates; the best `window_depth` of those are also scored by their two-sentence
-    # windows, whose best is the sentence highlighted (1: the answer's alone; the windows of
-    # passages 2-3 changed one library question's rank and cost ~300 ms, BENCHMARKS.md).
+    # candidates (k of them, if more are asked for). 10, so that an answer's five results come
+    # from the same ten candidates `precedent eval` re-ranks to score ranks 1-10. The best
+    # `window_depth` of those are also scored by their two-sentence windows, whose best is the
+    # sentence highlighted (1: the answer's alone; the windows of passages 2-3 changed one
+    # library question's rank and cost ~300 ms, BENCHMARKS.md).
     # A sentence-transformers CrossEncoder name or folder, or a folder with model.onnx +
     # tokenizer.json, can replace the default.
     rerank: bool = True
     rerank_model: str = "cross-encoder/ms-marco-MiniLM-L-12-v2"
-    rerank_depth: int = 8
+    rerank_depth: int = 10
     window_depth: int = 1
     # Below this best cross-encoder logit the engine answers "not found"; confidence is the
     # logistic of (logit - threshold) / 2, so the threshold reads 0.5, and below
