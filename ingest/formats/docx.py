@@ -44,7 +44,7 @@ def read_docx(path: Path) -> RawFile:
         ValueError,
     ) as err:
         raise UnreadableDocument(str(path), NOT_A_DOCX) from err
-    styles = _StyleNames()
+    styles = _StyleNames(document)
     paragraphs = list(_paragraphs(document, styles))
     if not paragraphs:
         raise UnreadableDocument(str(path), "no text (empty document)")
@@ -56,13 +56,14 @@ class _StyleNames:
     style, python-docx searches every style for the default one, each time (that search was
     most of a large DOCX's reading time)."""
 
-    def __init__(self) -> None:
+    def __init__(self, document: Document) -> None:
+        self.document = document
         self.names: dict[str | None, str] = {}
 
-    def __call__(self, element: CT_P, document: Document) -> str:
+    def __call__(self, element: CT_P) -> str:
         style_id = element.style  # the w:pStyle it names, or None
         if style_id not in self.names:
-            style = WordParagraph(element, document).style
+            style = WordParagraph(element, self.document).style
             self.names[style_id] = style.name if style is not None and style.name else ""
         return self.names[style_id]
 
@@ -76,7 +77,7 @@ def _paragraphs(document: Document, style_name: _StyleNames) -> Iterator[Paragra
             continue
         paragraph = WordParagraph(element, document)
         text = _clean(paragraph.text)
-        style = style_name(element, document)
+        style = style_name(element)
         if not text or _SKIPPED_STYLE.match(style):
             continue
         if _HEADING_STYLE.match(style):
@@ -125,7 +126,7 @@ def _title(document: Document, style_name: _StyleNames) -> str | None:
             continue
         paragraph = WordParagraph(element, document)
         text = " ".join(paragraph.text.split())
-        if text and style_name(element, document) == "Title":
+        if text and style_name(element) == "Title":
             titles.append(text)
         elif text and titles:
             break
