@@ -82,7 +82,7 @@ def print_build_report(console: Console, report: BuildReport) -> None:
     )
     table.add_row(
         "Passages embedded",
-        f"{report.embedded_passages} ({report.tokens_per_second:,.0f} tokens/s)",
+        f"{report.embedded_passages} ({report.passages_per_second:,.1f} a second)",
     )
     if report.ocr_pages:
         table.add_row(

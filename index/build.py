@@ -7,7 +7,6 @@ import json
 import logging
 import sys
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -53,7 +52,6 @@ class BuildReport:
     unchanged: int = 0
     skipped: list[SkippedFile] = field(default_factory=list)
     embedded_passages: int = 0
-    embedded_tokens: int = 0
     read_seconds: float = 0.0
     decisions: int = 0
     decision_seconds: float = 0.0  # of read_seconds, spent finding decisions
@@ -68,8 +66,8 @@ class BuildReport:
         return self.ocr_seconds / self.ocr_pages if self.ocr_pages else 0.0
 
     @property
-    def tokens_per_second(self) -> float:
-        return self.embedded_tokens / self.embed_seconds if self.embed_seconds else 0.0
+    def passages_per_second(self) -> float:
+        return self.embedded_passages / self.embed_seconds if self.embed_seconds else 0.0
 
 
 def read_limits(settings: Settings) -> ReadLimits:
@@ -213,7 +211,6 @@ def build_index(
         fresh = embedding.finish()
         report.embed_seconds = embedding.seconds
         report.embedded_passages = embedding.count
-        report.embedded_tokens = _token_count(embedder, embedding.texts)
 
         old_store = (
             open_store(settings.index_dir) if previous and len(to_read) < len(files) else None
@@ -357,14 +354,6 @@ class _Embedding:
         self.seconds += time.perf_counter() - started
         self.bar.update(len(texts))
         return vectors
-
-
-def _token_count(embedder: Embedder, texts: Iterable[str]) -> int:
-    texts = list(texts)
-    if not texts:
-        return 0
-    encoded = embedder.model.tokenizer(texts, truncation=True, max_length=embedder.max_tokens)
-    return sum(len(ids) for ids in encoded["input_ids"])
 
 
 def _summarise(report: BuildReport, manifest: Manifest) -> None:
