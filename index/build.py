@@ -262,6 +262,8 @@ def build_index(
         write_store(settings.index_dir, manifest, passages, embeddings, keywords, texts, decisions)
         report.skipped = manifest.skipped
         report.written = True
+        if embedding.count:
+            embedder.prepare_questions()  # once per model version: seconds, with PyTorch loaded
         _summarise(report, manifest)
         report.seconds = time.perf_counter() - started
         return report

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,8 +13,17 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from index.onnx_model import (
+    OnnxModel,
+    export_onnx_int8,
+    export_question_model,
+    load_question_model,
+    onnx_for,
+)
 from index.settings import DEFAULT_MODEL, Settings
 from ingest.split import WordPieceCounter
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -38,13 +48,25 @@ def resolve_model_path(model: str) -> str:
 
 @dataclass
 class Embedder:
-    """A sentence-transformers model with the few operations the index needs."""
+    """A sentence-transformers model with the few operations the index needs.
+
+    PyTorch and sentence-transformers are imported only when something needs them (`model`):
+    a question is encoded by the exact ONNX export an ingest leaves in the models folder
+    (`questions`), when there is one for these model files.
+    """
 
     name: str
-    model: SentenceTransformer
+    path: str  # the model's folder (or name), as `resolve_model_path` gives it
     batch_size: int = 32
     backend: str = "torch"
-    onnx: OnnxModel | None = None  # when set, vectors come from it rather than from PyTorch
+    device: str = "cpu"
+    cache_dir: Path | None = None  # the models folder: exports made from this model
+    onnx: OnnxModel | None = None  # when set, every vector comes from it (the onnx-int8 backend)
+    questions: OnnxModel | None = None  # PyTorch's vectors for questions and sentences, sooner
+
+    @cached_property
+    def model(self) -> SentenceTransformer:
+        return _load_sentence_transformer(self.name, self.path, self.device)
 
     @property
     def identity(self) -> str:
@@ -52,17 +74,30 @@ class Embedder:
 
     @property
     def dimension(self) -> int:
-        return int(self.model.get_embedding_dimension())
+        loaded = self.onnx or self.questions
+        return loaded.dimension if loaded else int(self.model.get_embedding_dimension())
 
     @property
     def max_tokens(self) -> int:
         """Word pieces the model reads, special tokens included; the rest is silently cut."""
-        return int(self.model.max_seq_length)
+        loaded = self.onnx or self.questions
+        return loaded.max_tokens if loaded else int(self.model.max_seq_length)
 
     @cached_property
     def word_pieces(self) -> WordPieceCounter:
         """Counts word pieces as this model does; picklable, for a reading process."""
         return WordPieceCounter(self.model.tokenizer.backend_tokenizer)
+
+    def prepare_questions(self) -> None:
+        """Keep the exact ONNX export of this model beside the index (once per model version),
+        so that later processes encode questions without loading PyTorch. Called by ingest,
+        which has the model loaded anyway; a model the export does not reproduce keeps PyTorch."""
+        if self.questions or self.backend != "torch" or self.device != "cpu" or not self.cache_dir:
+            return
+        try:
+            self.questions = export_question_model(self.name, self.path, self.model, self.cache_dir)
+        except (ImportError, RuntimeError, OSError) as error:
+            log.warning("Questions will load PyTorch: the model could not be exported (%s)", error)
 
     def count_tokens(self, text: str) -> int:
         """Word pieces of `text` without the special tokens the model adds around it."""
@@ -88,13 +123,13 @@ class Embedder:
     def encode_query(self, text: str) -> np.ndarray:
         """One question on one thread: for a single short text a second thread costs more in
         hand-over than it saves, and collapses when another process holds the other core."""
-        return self._encode([text], False, one_thread=True)[0]
+        return self._encode([text], False, one_thread=True, short=True)[0]
 
     def encode_sentences(self, texts: list[str]) -> np.ndarray:
         """Many short texts in small batches: texts are sorted by length before batching, so
         small batches pad far less than one large one. One thread, as for a question: a second
         saves a little on an idle machine and costs many times that on a busy one."""
-        return self._encode(texts, False, batch_size=8, one_thread=True)
+        return self._encode(texts, False, batch_size=8, one_thread=True, short=True)
 
     def _encode(
         self,
@@ -102,11 +137,13 @@ class Embedder:
         progress: bool,
         batch_size: int | None = None,
         one_thread: bool = False,
+        short: bool = False,
     ) -> np.ndarray:
-        if self.onnx is not None:
-            vectors = self.onnx.encode(
-                texts, batch_size or self.batch_size, self.max_tokens, one_thread
-            )
+        """`short`: a question's texts, which the exact export can encode; ingest's batches stay
+        with PyTorch, which its figures measure."""
+        onnx = self.onnx or (self.questions if short else None)
+        if onnx is not None:
+            vectors = onnx.encode(texts, batch_size or self.batch_size, one_thread)
             return vectors.reshape(len(texts), self.dimension)
         with torch_threads(1 if one_thread else None):
             vectors = self.model.encode(
@@ -117,94 +154,6 @@ class Embedder:
                 show_progress_bar=progress,
             )
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dimension)
-
-
-@dataclass
-class OnnxModel:
-    """The model's transformer exported to ONNX with int8 weights, run by onnxruntime, then
-    mean-pooled and normalised as the sentence-transformers model does."""
-
-    tokenizer: object
-    session: object  # onnxruntime.InferenceSession on all cores, for batches
-    single: object  # the same model on one thread (see Embedder.encode_query)
-
-    def encode(
-        self, texts: list[str], batch_size: int, max_tokens: int, one_thread: bool
-    ) -> np.ndarray:
-        session = self.single if one_thread else self.session
-        order = np.argsort([-len(t) for t in texts], kind="stable")
-        parts = []
-        for start in range(0, len(texts), batch_size):
-            batch = [texts[i] for i in order[start : start + batch_size]]
-            encoded = self.tokenizer(
-                batch, padding=True, truncation=True, max_length=max_tokens, return_tensors="np"
-            )
-            feed = {i.name: encoded[i.name].astype(np.int64) for i in session.get_inputs()}
-            hidden = session.run(None, feed)[0]
-            mask = encoded["attention_mask"][..., None].astype(np.float32)
-            pooled = (hidden * mask).sum(axis=1) / np.maximum(mask.sum(axis=1), 1e-9)
-            parts.append(pooled / np.linalg.norm(pooled, axis=1, keepdims=True))
-        if not parts:
-            return np.empty((0, 0), dtype=np.float32)
-        by_length = np.concatenate(parts).astype(np.float32)
-        vectors = np.empty_like(by_length)
-        vectors[order] = by_length
-        return vectors
-
-
-def export_onnx_int8(name: str, model: SentenceTransformer, folder: Path) -> Path:
-    """Export the loaded model's transformer to ONNX and quantise its weights to int8, once:
-    the file is cached in `folder` and reused, and nothing is downloaded."""
-    target = folder / f"{name.replace('/', '--')}-int8.onnx"
-    if target.is_file():
-        return target
-    import torch
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
-    class HiddenStates(torch.nn.Module):
-        """The transformer with positional inputs and one output, as the ONNX exporter needs."""
-
-        def __init__(self, inner: torch.nn.Module, names: list[str]) -> None:
-            super().__init__()
-            self.inner, self.names = inner, names
-
-        def forward(self, *inputs: torch.Tensor) -> torch.Tensor:
-            return self.inner(**dict(zip(self.names, inputs))).last_hidden_state
-
-    folder.mkdir(parents=True, exist_ok=True)
-    sample = model.tokenizer(
-        ["an example", "a longer example sentence"], padding=True, return_tensors="pt"
-    )
-    names = [n for n in ("input_ids", "attention_mask", "token_type_ids") if n in sample]
-    full = folder / f"export-{os.getpid()}.onnx"
-    partial = folder / f"export-{os.getpid()}-int8.onnx.partial"
-    with torch.no_grad():
-        torch.onnx.export(
-            HiddenStates(model[0].auto_model.eval(), names),
-            tuple(sample[n] for n in names),
-            str(full),
-            input_names=names,
-            output_names=["last_hidden_state"],
-            dynamic_axes={n: {0: "batch", 1: "tokens"} for n in [*names, "last_hidden_state"]},
-            opset_version=17,
-            dynamo=False,
-        )
-    quantize_dynamic(str(full), str(partial), weight_type=QuantType.QInt8, per_channel=True)
-    full.unlink()
-    os.replace(partial, target)
-    return target
-
-
-def _onnx_sessions(path: Path) -> tuple[object, object]:
-    import onnxruntime
-
-    def session(threads: int) -> object:
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-
-    return session(0), session(1)
 
 
 @contextmanager
@@ -261,29 +210,37 @@ def load_embedder(
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     path = resolve_model_path(model)
-    from sentence_transformers import SentenceTransformer
-    from transformers.utils import logging as transformers_logging
-
-    transformers_logging.disable_progress_bar()
-    transformers_logging.set_verbosity_error()
-    try:
-        loaded = SentenceTransformer(path, device=device)
-    except (OSError, ValueError) as error:
-        raise ModelUnavailable(
-            f"cannot load embedding model {model!r}: {error}. Use a sentence-transformers model "
-            "folder on this machine (the model setting), or the default model."
-        ) from error
-    embedder = Embedder(name=model, model=loaded, batch_size=batch_size, backend=backend)
+    embedder = Embedder(model, path, batch_size, backend, device, cache_dir)
+    if backend == "torch" and device == "cpu" and cache_dir is not None:
+        embedder.questions = load_question_model(model, path, cache_dir)
+    if embedder.questions is None:
+        embedder.model  # noqa: B018 - loaded now, so that a missing model is reported here
     if backend == "onnx-int8":
         if cache_dir is None:
             raise ModelUnavailable(
                 "the onnx-int8 backend needs a folder to keep its exported model in"
             )
         try:
-            session, single = _onnx_sessions(export_onnx_int8(model, loaded, cache_dir))
+            embedder.onnx = onnx_for(
+                embedder.model, export_onnx_int8(model, embedder.model, cache_dir)
+            )
         except ImportError as error:
             raise ModelUnavailable(
                 "the onnx-int8 backend needs onnxruntime and onnx: pip install 'precedent[onnx]'"
             ) from error
-        embedder.onnx = OnnxModel(loaded.tokenizer, session, single)
     return embedder
+
+
+def _load_sentence_transformer(name: str, path: str, device: str) -> SentenceTransformer:
+    from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()
+    transformers_logging.set_verbosity_error()
+    try:
+        return SentenceTransformer(path, device=device)
+    except (OSError, ValueError) as error:
+        raise ModelUnavailable(
+            f"cannot load embedding model {name!r}: {error}. Use a sentence-transformers model "
+            "folder on this machine (the model setting), or the default model."
+        ) from error

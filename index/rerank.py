@@ -20,6 +20,7 @@ from typing import Protocol
 import numpy as np
 
 from index.highlight import answer_sentences
+from index.onnx_model import onnx_session
 
 DEFAULT_RERANKER = "cross-encoder/ms-marco-MiniLM-L-12-v2"
 # Where the wheels that ship ONNX exports keep them: (package, folder inside it) by model name.
@@ -77,7 +78,6 @@ class OnnxCrossEncoder:
     @classmethod
     def load(cls, folder: Path, identity: str, threads: int = 0) -> OnnxCrossEncoder:
         """`threads`: pairs scored at once (0: one per core)."""
-        import onnxruntime
         from tokenizers import Tokenizer
 
         tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
@@ -85,12 +85,7 @@ class OnnxCrossEncoder:
         # are both slow and wrong, so pad per batch with a real attention mask instead.
         tokenizer.no_padding()
         tokenizer.enable_truncation(max_length=MAX_PAIR_TOKENS, strategy="only_second")
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = 1
-        options.inter_op_num_threads = 1
-        session = onnxruntime.InferenceSession(
-            str(folder / "model.onnx"), options, providers=["CPUExecutionProvider"]
-        )
+        session = onnx_session(folder / "model.onnx", 1)
         inputs = {i.name for i in session.get_inputs()}
         workers = threads or os.cpu_count() or 1
         pool = ThreadPoolExecutor(workers, thread_name_prefix="precedent-rerank")

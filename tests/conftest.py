@@ -55,8 +55,13 @@ def _wrap(text: str, width: int) -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def embedder() -> Embedder:
-    return load_embedder(Settings().model)
+def embedder(tmp_path_factory: pytest.TempPathFactory) -> Embedder:
+    """The bundled model as `precedent` loads it after an ingest: its batches through PyTorch,
+    questions through the exact ONNX export (index/onnx_model.py)."""
+    embedder = load_embedder(Settings().model, cache_dir=tmp_path_factory.mktemp("models"))
+    embedder.prepare_questions()
+    assert embedder.questions is not None
+    return embedder
 
 
 @pytest.fixture(scope="session")

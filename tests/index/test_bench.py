@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 
 from app.cli import cli
 from index.bench import QUESTIONS, bench_ingest, bench_queries
-from index.embedder import Embedder, export_onnx_int8, load_embedder
+from index.embedder import Embedder, load_embedder
+from index.onnx_model import export_onnx_int8
 from index.settings import Settings
 from tests.conftest import SEEDS
 
