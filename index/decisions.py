@@ -113,8 +113,10 @@ class DecisionIndex:
         self.searcher = searcher
         self.decisions = list(searcher.store.decisions)
         texts = [_ranked_text(d) for d in self.decisions]
+        # Short texts, a few dozen to a few hundred: encoded as a question's sentences are, so
+        # that a question about decisions does not load PyTorch (index/onnx_model.py).
         self.vectors = (
-            searcher.embedder.encode(texts)
+            searcher.embedder.encode_sentences(texts)
             if texts
             else np.empty((0, searcher.embedder.dimension), dtype=np.float32)
         )

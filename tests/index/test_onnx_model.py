@@ -73,9 +73,16 @@ def test_search_through_the_export_ranks_as_pytorch_does(
     assert "model" not in fresh.__dict__
 
 
-def test_a_question_process_never_imports_pytorch(ingested: Settings) -> None:
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How are district councils involved in prevention?",
+        "What did the board resolve about the strategy?",  # also ranks the decisions register
+    ],
+)
+def test_a_question_process_never_imports_pytorch(ingested: Settings, question: str) -> None:
     """The point of the export: `precedent ask` starts in seconds, not after PyTorch's import."""
-    arguments = ["app.cli", "ask", "How are district councils involved in prevention?"]
+    arguments = ["app.cli", "ask", question]
     arguments += ["--json", "--index", str(ingested.index_dir)]
     probe = (
         "import runpy, sys\n"
@@ -98,6 +105,8 @@ def test_a_question_process_never_imports_pytorch(ingested: Settings) -> None:
     assert done.returncode == 0, done.stderr
     answer = json.loads(done.stdout)
     assert answer["answer"]["found"] and answer["results"][0]["source"]
+    if "resolve" in question:
+        assert answer["decisions"]
     assert "IMPORTED []" in done.stderr
 
 
