@@ -139,8 +139,8 @@ class Embedder:
         one_thread: bool = False,
         short: bool = False,
     ) -> np.ndarray:
-        """`short`: a question's texts, which the exact export can encode; ingest's batches stay
-        with PyTorch, which its figures measure."""
+        """`short`: a question's texts, which the exact export encodes sooner; ingest's batches
+        stay with PyTorch, which runs them faster than onnxruntime's fp32 (BENCHMARKS.md)."""
         onnx = self.onnx or (self.questions if short else None)
         if onnx is not None:
             vectors = onnx.encode(texts, batch_size or self.batch_size, one_thread)
@@ -204,7 +204,8 @@ def load_embedder(
     cache_dir: Path | None = None,
 ) -> Embedder:
     """Load the model once per process (cached); offline unless the user has said otherwise.
-    The onnx-int8 backend keeps its exported model in `cache_dir` (required for it)."""
+    The onnx-int8 backend keeps its exported model in `cache_dir` (required for it); with the
+    torch backend, an exact export there that an ingest left lets PyTorch wait until needed."""
     if backend not in BACKENDS:
         raise ModelUnavailable(f"unknown backend {backend!r}: use one of {', '.join(BACKENDS)}")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")

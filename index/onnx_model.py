@@ -226,17 +226,19 @@ def export_question_model(
     files = _QuestionFiles.of(name, folder)
     folder.mkdir(parents=True, exist_ok=True)
     graph = folder / f"export-{os.getpid()}-fp32.onnx"
-    export_graph(model, graph)
-    exported = onnx_for(model, graph)
-    texts = list(CHECK_TEXTS)
-    expected = model.encode(texts, normalize_embeddings=True, convert_to_numpy=True)
-    difference = float(np.abs(exported.encode(texts, 8, one_thread=True) - expected).max())
-    if difference > TOLERANCE:
-        graph.unlink()
-        return None
-    exported.tokenizer.save(f"{files.tokenizer}.{os.getpid()}")
-    os.replace(f"{files.tokenizer}.{os.getpid()}", files.tokenizer)
-    os.replace(graph, files.graph)
+    try:
+        export_graph(model, graph)
+        exported = onnx_for(model, graph)
+        texts = list(CHECK_TEXTS)
+        expected = model.encode(texts, normalize_embeddings=True, convert_to_numpy=True)
+        difference = float(np.abs(exported.encode(texts, 8, one_thread=True) - expected).max())
+        if difference > TOLERANCE:
+            return None
+        exported.tokenizer.save(f"{files.tokenizer}.{os.getpid()}")
+        os.replace(f"{files.tokenizer}.{os.getpid()}", files.tokenizer)
+        os.replace(graph, files.graph)
+    finally:
+        graph.unlink(missing_ok=True)  # a failed or refused export leaves nothing behind
     card = {
         "format": QUESTION_EXPORT_FORMAT,
         "model": name,
