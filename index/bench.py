@@ -317,7 +317,7 @@ def bench_ingest(settings: Settings, documents: Path, work: Path, rounds: int = 
     for _ in range(rounds):
         shutil.rmtree(index_dir, ignore_errors=True)
         report = build_index(settings, embedder, progress=False)
-        texts = _embedded_texts(embedder, open_store(index_dir), settings)
+        texts = embedded_texts(embedder, open_store(index_dir), settings)
         model_s = _model_only_seconds(embedder, texts)
         measured.append((model_s / report.seconds, report, model_s))
     peak = _peak_rss_mb()
@@ -347,7 +347,7 @@ def bench_ingest(settings: Settings, documents: Path, work: Path, rounds: int = 
     )
 
 
-def _embedded_texts(embedder: Embedder, store: Store, settings: Settings) -> list[str]:
+def embedded_texts(embedder: Embedder, store: Store, settings: Settings) -> list[str]:
     """What ingest gave the model for each passage of `store`, in index order."""
     texts = []
     for record in store.manifest.documents:

@@ -73,15 +73,21 @@ class Embedder:
         return model_identity(self.name, self.backend)
 
     @property
+    def asks_without_pytorch(self) -> bool:
+        """Whether questions may use the exact export: the torch backend on the CPU, with a
+        models folder to keep it in."""
+        return self.backend == "torch" and self.device == "cpu" and self.cache_dir is not None
+
+    @property
     def dimension(self) -> int:
-        loaded = self.onnx or self.questions
-        return loaded.dimension if loaded else int(self.model.get_embedding_dimension())
+        known = self.onnx or self.questions  # either knows it without loading PyTorch
+        return known.dimension if known else int(self.model.get_embedding_dimension())
 
     @property
     def max_tokens(self) -> int:
         """Word pieces the model reads, special tokens included; the rest is silently cut."""
-        loaded = self.onnx or self.questions
-        return loaded.max_tokens if loaded else int(self.model.max_seq_length)
+        known = self.onnx or self.questions
+        return known.max_tokens if known else int(self.model.max_seq_length)
 
     @cached_property
     def word_pieces(self) -> WordPieceCounter:
@@ -92,7 +98,7 @@ class Embedder:
         """Keep the exact ONNX export of this model beside the index (once per model version),
         so that later processes encode questions without loading PyTorch. Called by ingest,
         which has the model loaded anyway; a model the export does not reproduce keeps PyTorch."""
-        if self.questions or self.backend != "torch" or self.device != "cpu" or not self.cache_dir:
+        if self.questions or not self.asks_without_pytorch:
             return
         try:
             self.questions = export_question_model(self.name, self.path, self.model, self.cache_dir)
@@ -212,7 +218,7 @@ def load_embedder(
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     path = resolve_model_path(model)
     embedder = Embedder(model, path, batch_size, backend, device, cache_dir)
-    if backend == "torch" and device == "cpu" and cache_dir is not None:
+    if embedder.asks_without_pytorch:
         embedder.questions = load_question_model(model, path, cache_dir)
     if embedder.questions is None:
         embedder.model  # noqa: B018 - loaded now, so that a missing model is reported here

@@ -234,8 +234,7 @@ def export_question_model(
         difference = float(np.abs(exported.encode(texts, 8, one_thread=True) - expected).max())
         if difference > TOLERANCE:
             return None
-        exported.tokenizer.save(f"{files.tokenizer}.{os.getpid()}")
-        os.replace(f"{files.tokenizer}.{os.getpid()}", files.tokenizer)
+        _replace_text(files.tokenizer, exported.tokenizer.to_str())
         os.replace(graph, files.graph)
     finally:
         graph.unlink(missing_ok=True)  # a failed or refused export leaves nothing behind
@@ -247,7 +246,12 @@ def export_question_model(
         "max_tokens": exported.max_tokens,
         "largest_difference": difference,
     }
-    partial = Path(f"{files.card}.{os.getpid()}")
-    partial.write_text(json.dumps(card, indent=1), encoding="utf-8")
-    os.replace(partial, files.card)
+    _replace_text(files.card, json.dumps(card, indent=1))
     return OnnxModel(files.graph, exported.tokenizer, exported.dimension, exported.max_tokens)
+
+
+def _replace_text(path: Path, text: str) -> None:
+    """Write `path` whole or not at all, so a reader never sees half of it."""
+    partial = path.with_name(f"{path.name}.{os.getpid()}")
+    partial.write_text(text, encoding="utf-8")
+    os.replace(partial, path)
