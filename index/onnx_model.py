@@ -206,6 +206,7 @@ def load_question_model(name: str, path: str, folder: Path) -> OnnxModel | None:
         card.get("format") != QUESTION_EXPORT_FORMAT
         or fingerprint is None
         or card.get("fingerprint") != fingerprint
+        or not (files.graph.is_file() and files.tokenizer.is_file())  # removed by hand
     ):
         return None
     from tokenizers import Tokenizer

@@ -140,3 +140,12 @@ def test_a_model_the_export_does_not_reproduce_keeps_pytorch(tmp_path: Path) -> 
     assert export_question_model(str(folder), str(folder), model, tmp_path / "models") is None
     assert not list((tmp_path / "models").iterdir())  # no card, and no graph left behind
     assert load_question_model(str(folder), str(folder), tmp_path / "models") is None
+
+
+def test_an_export_missing_its_graph_is_not_used(tmp_path: Path) -> None:
+    folder = _model_copy(tmp_path)
+    model = load_embedder.__wrapped__(str(folder)).model
+    assert export_question_model(str(folder), str(folder), model, tmp_path / "models")
+    for graph in (tmp_path / "models").glob("*.onnx"):
+        graph.unlink()  # someone tidied the models folder, leaving the card
+    assert load_question_model(str(folder), str(folder), tmp_path / "models") is None
