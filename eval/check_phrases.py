@@ -7,7 +7,8 @@ Text is extracted with pypdf, python-docx (paragraphs and table cells), Beautifu
 (HTML) or a plain read, then folded on both sides: lower case, curly quotes made straight,
 dashes made "-", words hyphenated across a line break joined, whitespace runs collapsed.
 A phrase is looked up in the file named by the question's "doc" (or the matching entry
-of "docs" for multi questions), or in every file when none is named.
+of "docs" for multi questions), or in every file when none is named; each phrase of "also"
+(another passage judged to answer the question) in the file named beside it.
 Prints one line per question and exits 1 if any phrase is missing.
 """
 
@@ -75,7 +76,8 @@ def main(argv: list[str]) -> int:
         docs = q.get("docs") or [q.get("doc")] * len(phrases)
         malformed = len(docs) != len(phrases) or (q["kind"] == "none") != (not phrases)
         missing = []
-        for phrase, doc in zip(phrases, docs):
+        also = [(item["phrase"], item["doc"]) for item in q.get("also", ())]
+        for phrase, doc in [*zip(phrases, docs), *also]:
             if doc is not None and doc not in corpus:
                 missing.append(f"{phrase!r} (unknown doc {doc!r})")
                 continue
@@ -84,7 +86,8 @@ def main(argv: list[str]) -> int:
                 missing.append(f"{phrase!r} (not in {doc or 'any document'})")
         failures += len(missing) + malformed
         status = "ok" if not (missing or malformed) else "FAIL"
-        print(f"{q['id']:<5} {q['kind']:<10} {len(phrases) - len(missing)}/{len(phrases)} {status}")
+        checked = len(phrases) + len(also)
+        print(f"{q['id']:<5} {q['kind']:<10} {checked - len(missing)}/{checked} {status}")
         for item in missing + ["malformed: expect, docs and kind do not agree"] * malformed:
             print(f"      - {item}")
     print(f"{len(questions)} questions, {failures} problem(s)")
