@@ -72,8 +72,9 @@ class Settings:
     weak_confidence: float = 0.75
     # For a question that asks across documents ("what are other councils doing..."), at most
     # this many of the top k passages come from one document while passages of other
-    # documents are still relevant (0: no limit).
-    per_document: int = 2
+    # documents are still relevant (0: no limit). 1: each council's best passage before any
+    # council's second (dev multi recall 0.5 -> 1.0 against 2, nothing else moved; BENCHMARKS).
+    per_document: int = 1
     # Passages whose embeddings are at least this similar are shown once.
     duplicate_similarity: float = 0.95
     # Above this many passages an approximate (IVF-SQ8) vector index is built instead of exact search.

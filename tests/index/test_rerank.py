@@ -145,10 +145,8 @@ def test_a_question_across_councils_returns_every_council_in_the_top_five(tmp_pa
     }
     searcher = _library(tmp_path, files, embedder, passage_tokens=48, overlap_tokens=0)
     response = searcher.search("What are the councils each doing to prevent falls?", k=5)
-    sources = {r.source for r in response.results}
-    assert sources == set(files)
-    per_document = [sum(r.source == s for r in response.results) for s in files]
-    assert max(per_document) <= 2
+    # Each council's best passage comes before any council's second.
+    assert {r.source for r in response.results[:3]} == set(files)
 
 
 def test_no_rerank_is_the_fast_path(tmp_path, embedder):
