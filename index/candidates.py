@@ -7,6 +7,7 @@ near-identical passages (two editions of one document) are kept once.
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from typing import Literal
@@ -21,6 +22,7 @@ from index.store import DocumentRecord, Store
 # The engine is "hybrid+rerank" (or "hybrid" with re-ranking off); the others are baselines.
 Method = Literal["hybrid+rerank", "hybrid", "bm25", "dense"]
 FIRST_STAGES: tuple[Method, ...] = ("hybrid", "bm25", "dense")
+_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -174,21 +176,47 @@ class CandidateFinder:
     def _distinct(
         self, ranked: list[tuple[int, float]], k: int
     ) -> tuple[list[tuple[int, float]], list[np.ndarray]]:
-        """The best k, skipping passages nearly identical to one already chosen (two editions),
-        with their vectors (read once here, for the similarities shown)."""
+        """The best k, skipping passages nearly identical to one already chosen (two editions,
+        a copy), with their vectors (read once here, for the similarities shown).
+
+        Where a later passage holds an earlier one's text and more (the same paragraph cut at
+        other places), the fuller one takes the earlier one's place, so nothing is lost.
+        """
         chosen: list[tuple[int, float]] = []
         vectors: list[np.ndarray] = []
+        runs: list[set[tuple[str, ...]]] = []
+        overlap = self.settings.duplicate_overlap
+
+        def within(inner: set, outer: set) -> bool:
+            return bool(inner) and len(inner & outer) >= overlap * len(inner)
+
         for number, score in ranked:
             vector = np.asarray(self.store.embeddings[number])
             if any(
                 float(vector @ other) >= self.settings.duplicate_similarity for other in vectors
             ):
                 continue
+            own = word_runs(self.store.passages[number].text)
+            if any(within(own, other) for other in runs):
+                continue
+            held = next((i for i, other in enumerate(runs) if within(other, own)), None)
+            if held is not None:
+                chosen[held] = (number, chosen[held][1])
+                vectors[held], runs[held] = vector, own
+                continue
             chosen.append((number, score))
             vectors.append(vector)
+            runs.append(own)
             if len(chosen) == k:
                 break
         return chosen, vectors
+
+
+def word_runs(text: str, length: int = 5) -> set[tuple[str, ...]]:
+    """The text's runs of `length` consecutive words, case and punctuation aside: two passages
+    cut from the same text at different places share most of them."""
+    words = _WORD.findall(text.lower())
+    return {tuple(words[i : i + length]) for i in range(len(words) - length + 1)}
 
 
 def fuse_ranks(rankings: list[tuple[float, list[tuple[int, float]]]], k: int) -> dict[int, float]:

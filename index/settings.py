@@ -75,8 +75,11 @@ class Settings:
     # documents are still relevant (0: no limit). 1: each council's best passage before any
     # council's second (dev multi recall 0.5 -> 1.0 against 2, nothing else moved; BENCHMARKS).
     per_document: int = 1
-    # Passages whose embeddings are at least this similar are shown once.
+    # Passages whose embeddings are at least this similar are shown once; so is a passage
+    # with at least this share of its five-word runs in one already shown (the same text cut
+    # at other places in another edition or a copy: the embeddings then differ more).
     duplicate_similarity: float = 0.95
+    duplicate_overlap: float = 0.8
     # Above this many passages an approximate (IVF-SQ8) vector index is built instead of exact search.
     ann_threshold: int = 200_000
     # What reading one file may cost before it is skipped with the reason (ingest/limits.py).

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from index.build import build_index
 from index.search import open_searcher
 from index.settings import Settings
@@ -34,3 +36,39 @@ def test_two_editions_of_a_document_are_collapsed(tmp_path, embedder):
     assert len(texts) == len(set(texts))
     sources = {r.source for r in response.results if "named support worker" in r.text}
     assert len(sources) == 1
+
+
+DECISION = (
+    "Resolved: that the Cabinet adopts the Integrated Care Strategy delivery plan and delegates "
+    "to the Director of Public Health the authority to make minor revisions to it."
+)
+MORE = (
+    "The Cabinet also noted the annual report on air quality, which found that nitrogen dioxide "
+    "levels near schools had fallen for the third year running, and thanked the officers."
+)
+
+
+def test_a_copy_of_a_paragraph_is_shown_once_and_the_fuller_passage_is_kept(tmp_path, embedder):
+    """A paragraph copied into another file (an extract of the minutes) is cut differently from
+    the original, so their embeddings differ; the shared text still shows once, in full."""
+    root = tmp_path / "documents"
+    root.mkdir()
+    (root / "cabinet-minutes.txt").write_text(f"{DECISION}\n\n{MORE}", encoding="utf-8")
+    (root / "decision-extract.txt").write_text(DECISION, encoding="utf-8")
+    (root / "parks.txt").write_text(
+        "Parks will have new play equipment this summer.", encoding="utf-8"
+    )
+    settings = Settings(
+        documents_dir=root, index_dir=tmp_path / "index", passage_tokens=120, overlap_tokens=0
+    )
+    build_index(settings, embedder, progress=False)
+    searcher = open_searcher(settings)
+    holding = [n for n, p in enumerate(searcher.store.passages) if "delegates" in p.text]
+    assert len(holding) == 2
+    first, second = (np.asarray(searcher.store.embeddings[n]) for n in holding)
+    assert float(first @ second) < settings.duplicate_similarity  # the embeddings differ
+
+    response = searcher.search("What did the Cabinet delegate to the Director of Public Health?")
+    shown = [r for r in response.results if "delegates" in r.text]
+    assert len(shown) == 1
+    assert shown[0].source == "cabinet-minutes.txt" and "nitrogen dioxide" in shown[0].text
