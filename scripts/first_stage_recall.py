@@ -1,10 +1,11 @@
 """How often the first stage (BM25 and vectors, fused) finds an answer at all: the ceiling of
 what re-ranking can put first, since the cross-encoder reads only the fused top `rerank_depth`.
 
-For each questions file, the share of single-answer questions with an answering passage
-(`expect` or `also`) among the first N candidates, and the share of multi-document phrases
-found there (averaged over questions, as `precedent eval` does), for each N asked. Settings are read as the engine reads them, so fusion can be
-varied through the environment (PRECEDENT_RRF_K=40, PRECEDENT_DENSE_WEIGHT=1.25, ...).
+For each questions file and each N asked: the share of single-answer questions with an
+answering passage (`expect` or `also`) among the first N candidates, and the share of
+multi-document phrases found there (averaged over questions, as `precedent eval` does).
+Settings are read as the engine reads them, so fusion can be varied through the environment
+(PRECEDENT_RRF_K=40, PRECEDENT_DENSE_WEIGHT=1.25, ...).
 
     python scripts/first_stage_recall.py .precedent/corpus-index eval/library.jsonl eval/wide.jsonl --depth 10 20 30
 """
