@@ -16,7 +16,7 @@ import json
 import sys
 from pathlib import Path
 
-from index.evaluate import METHODS, fold, load_questions
+from index.evaluate import METHODS, load_questions, phrases_found
 from index.search import open_searcher
 from index.settings import load_settings
 
@@ -33,7 +33,6 @@ def main() -> int:
     for question in load_questions(args.questions):
         if question.kind in ("none", "multi"):
             continue
-        wanted = [fold(p) for p in question.answers]
         pooled = {}
         for method in METHODS:
             for result in searcher.search(question.question, k=10, method=method).results:
@@ -50,7 +49,7 @@ def main() -> int:
                 "text": result.text,
             }
             for number, result in pooled.items()
-            if not any(p in fold(result.text) for p in wanted)
+            if not phrases_found([result.text], question.answers)
         ]
         pool.append(
             {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,17 +61,13 @@ def load_questions(path: Path) -> list[Question]:
 
 def first_hit(response: Response, phrases: tuple[str, ...]) -> int | None:
     """Rank of the first result containing any expected phrase."""
-    wanted = [fold(p) for p in phrases]
-    for result in response.results:
-        text = fold(result.text)
-        if any(p in text for p in wanted):
-            return result.rank
-    return None
+    return next((r.rank for r in response.results if phrases_found([r.text], phrases)), None)
 
 
-def phrases_found(response: Response, phrases: tuple[str, ...], depth: int) -> int:
-    texts = [fold(r.text) for r in response.results[:depth]]
-    return sum(any(fold(p) in t for t in texts) for p in phrases)
+def phrases_found(texts: Sequence[str], phrases: tuple[str, ...]) -> int:
+    """How many of the phrases occur in at least one of the texts, both folded."""
+    folded = [fold(t) for t in texts]
+    return sum(any(fold(p) in t for t in folded) for p in phrases)
 
 
 @dataclass
@@ -108,7 +105,8 @@ def score_method(searcher: Searcher, questions: list[Question], method: Method) 
             continue
         answered.append(response.answer.found)
         if question.kind == "multi":
-            recall = phrases_found(response, question.expect, 5) / len(question.expect)
+            shown = [r.text for r in response.results[:5]]
+            recall = phrases_found(shown, question.expect) / len(question.expect)
             recalls.append(recall)
             if recall < 1:
                 misses.append(question.id)

@@ -16,7 +16,7 @@ import argparse
 from pathlib import Path
 
 from index.candidates import Filters
-from index.evaluate import fold, load_questions
+from index.evaluate import load_questions, phrases_found
 from index.search import open_searcher
 from index.settings import load_settings
 
@@ -38,15 +38,14 @@ def main() -> None:
             if question.kind == "none":
                 continue
             found = searcher.candidates.find(question.question, deepest, Filters(), "hybrid")
-            texts = [fold(passages[number].text) for number, _ in found.top]
+            texts = [passages[number].text for number, _ in found.top]
             for depth in args.depth:
                 shown = texts[:depth]
                 if question.kind == "multi":
-                    found_phrases = sum(any(fold(p) in t for t in shown) for p in question.expect)
+                    found_phrases = phrases_found(shown, question.expect)
                     multis[depth].append(found_phrases / len(question.expect))
                 else:
-                    wanted = [fold(p) for p in question.answers]
-                    singles[depth].append(any(p in t for p in wanted for t in shown))
+                    singles[depth].append(phrases_found(shown, question.answers) > 0)
         for depth in args.depth:
             single = sum(singles[depth]) / len(singles[depth]) if singles[depth] else float("nan")
             multi = sum(multis[depth]) / len(multis[depth]) if multis[depth] else float("nan")

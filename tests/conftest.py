@@ -76,6 +76,21 @@ def seeds_settings(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder)
     return settings
 
 
+def build_library(tmp_path: Path, files: dict[str, str], embedder: Embedder, **overrides):
+    """A searcher over text files written from `files` (name: text), indexed with `overrides`."""
+    from index.build import build_index
+    from index.search import Searcher
+    from index.store import open_store
+
+    documents = tmp_path / "documents"
+    documents.mkdir()
+    for name, text in files.items():
+        (documents / name).write_text(text, encoding="utf-8")
+    settings = Settings(documents_dir=documents, index_dir=tmp_path / "index", **overrides)
+    build_index(settings, embedder, progress=False)
+    return Searcher(open_store(settings.index_dir), embedder, settings)
+
+
 def kill_ingest_while_embedding(documents: Path, index_dir: Path) -> None:
     """Run `precedent ingest` in a process and SIGKILL it once it has started embedding."""
     command = [sys.executable, "-m", "app.cli", "ingest", str(documents), "--index", str(index_dir)]

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from index.build import build_index
-from index.search import open_searcher
-from index.settings import Settings
+from tests.conftest import build_library
 
 STRATEGY = (
     "Dementia strategy 2020 to 2023.\n\n"
@@ -14,24 +12,16 @@ STRATEGY = (
     "named support worker within six weeks of diagnosis.\n\n"
     "Carers of people living with dementia will be offered a carer's assessment and short breaks."
 )
+PARKS = {"parks.txt": "Parks will have new play equipment this summer."}
 
 
 def test_two_editions_of_a_document_are_collapsed(tmp_path, embedder):
-    root = tmp_path / "documents"
-    root.mkdir()
-    (root / "dementia-strategy-designed.txt").write_text(STRATEGY, encoding="utf-8")
-    (root / "dementia-strategy-plain.md").write_text(STRATEGY, encoding="utf-8")
-    (root / "parks.txt").write_text(
-        "Parks will have new play equipment this summer.", encoding="utf-8"
+    files = {"dementia-strategy-designed.txt": STRATEGY, "dementia-strategy-plain.md": STRATEGY}
+    searcher = build_library(
+        tmp_path, {**files, **PARKS}, embedder, passage_tokens=40, overlap_tokens=0
     )
-    settings = Settings(
-        documents_dir=root, index_dir=tmp_path / "index", passage_tokens=40, overlap_tokens=0
-    )
-    build_index(settings, embedder, progress=False)
 
-    response = open_searcher(settings).search(
-        "How soon will people diagnosed with dementia get support?", k=5
-    )
+    response = searcher.search("How soon will people diagnosed with dementia get support?", k=5)
     texts = [r.text for r in response.results]
     assert len(texts) == len(set(texts))
     sources = {r.source for r in response.results if "named support worker" in r.text}
@@ -51,22 +41,14 @@ MORE = (
 def test_a_copy_of_a_paragraph_is_shown_once_and_the_fuller_passage_is_kept(tmp_path, embedder):
     """A paragraph copied into another file (an extract of the minutes) is cut differently from
     the original, so their embeddings differ; the shared text still shows once, in full."""
-    root = tmp_path / "documents"
-    root.mkdir()
-    (root / "cabinet-minutes.txt").write_text(f"{DECISION}\n\n{MORE}", encoding="utf-8")
-    (root / "decision-extract.txt").write_text(DECISION, encoding="utf-8")
-    (root / "parks.txt").write_text(
-        "Parks will have new play equipment this summer.", encoding="utf-8"
+    files = {"cabinet-minutes.txt": f"{DECISION}\n\n{MORE}", "decision-extract.txt": DECISION}
+    searcher = build_library(
+        tmp_path, {**files, **PARKS}, embedder, passage_tokens=120, overlap_tokens=0
     )
-    settings = Settings(
-        documents_dir=root, index_dir=tmp_path / "index", passage_tokens=120, overlap_tokens=0
-    )
-    build_index(settings, embedder, progress=False)
-    searcher = open_searcher(settings)
     holding = [n for n, p in enumerate(searcher.store.passages) if "delegates" in p.text]
     assert len(holding) == 2
     first, second = (np.asarray(searcher.store.embeddings[n]) for n in holding)
-    assert float(first @ second) < settings.duplicate_similarity  # the embeddings differ
+    assert float(first @ second) < searcher.settings.duplicate_similarity  # the embeddings differ
 
     response = searcher.search("What did the Cabinet delegate to the Director of Public Health?")
     shown = [r for r in response.results if "delegates" in r.text]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from index.build import build_index
 from index.rerank import (
     DEFAULT_RERANKER,
     OnnxCrossEncoder,
@@ -13,9 +12,7 @@ from index.rerank import (
     load_cross_encoder,
     sentence_windows,
 )
-from index.search import Searcher
-from index.settings import Settings
-from index.store import open_store
+from tests.conftest import build_library
 
 BERLIN = "How many people live in Berlin?"
 POPULATION = "Berlin has a population of 3,520,031 registered inhabitants in 891.82 square km."
@@ -63,16 +60,6 @@ def test_windows_are_neighbouring_sentences_of_the_passage():
     assert len(windows) == 3 and all(s in text for w in windows for s in w)
 
 
-def _library(tmp_path, files: dict[str, str], embedder, **overrides) -> Searcher:
-    documents = tmp_path / "documents"
-    documents.mkdir()
-    for name, text in files.items():
-        (documents / name).write_text(text, encoding="utf-8")
-    settings = Settings(documents_dir=documents, index_dir=tmp_path / "index", **overrides)
-    build_index(settings, embedder, progress=False)
-    return Searcher(open_store(settings.index_dir), embedder, settings)
-
-
 # Four short documents: only one says who chairs the board, in words the question does not use;
 # the others repeat the question's words without answering it.
 CHAIR = {
@@ -101,7 +88,7 @@ CHAIR = {
 
 
 def test_rerank_puts_first_a_passage_that_bm25_and_dense_rank_lower(tmp_path, embedder):
-    searcher = _library(tmp_path, CHAIR, embedder)
+    searcher = build_library(tmp_path, CHAIR, embedder)
     question = "Who chairs the health and wellbeing board meetings?"
     first_of = {
         method: searcher.search(question, k=4, method=method).results[0].source
@@ -117,7 +104,7 @@ def test_rerank_puts_first_a_passage_that_bm25_and_dense_rank_lower(tmp_path, em
 
 
 def test_a_question_nothing_answers_is_not_found_through_the_threshold(tmp_path, embedder):
-    searcher = _library(tmp_path, CHAIR, embedder)
+    searcher = build_library(tmp_path, CHAIR, embedder)
     response = searcher.search("When does the swimming pool open on Sundays?", k=4)
     assert response.results  # there are candidates, but none clears the cross-encoder threshold
     assert not response.answer.found
@@ -143,13 +130,13 @@ def test_a_question_across_councils_returns_every_council_in_the_top_five(tmp_pa
         "dover.txt": _council("Dover", "fits grab rails and home adaptations through its grants"),
         "thanet.txt": _council("Thanet", "trains wardens to check on residents after a fall"),
     }
-    searcher = _library(tmp_path, files, embedder, passage_tokens=48, overlap_tokens=0)
+    searcher = build_library(tmp_path, files, embedder, passage_tokens=48, overlap_tokens=0)
     response = searcher.search("What are the councils each doing to prevent falls?", k=5)
     # Each council's best passage comes before any council's second.
     assert {r.source for r in response.results[:3]} == set(files)
 
 
 def test_no_rerank_is_the_fast_path(tmp_path, embedder):
-    searcher = _library(tmp_path, CHAIR, embedder, rerank=False)
+    searcher = build_library(tmp_path, CHAIR, embedder, rerank=False)
     response = searcher.search("Who chairs the health and wellbeing board meetings?", k=4)
     assert response.method == "hybrid" and "rerank" not in response.timings_ms
