@@ -188,7 +188,7 @@ class CandidateFinder:
         overlap = self.settings.duplicate_overlap
 
         def within(inner: set, outer: set) -> bool:
-            return bool(inner) and len(inner & outer) >= overlap * len(inner)
+            return overlap > 0 and bool(inner) and len(inner & outer) >= overlap * len(inner)
 
         for number, score in ranked:
             vector = np.asarray(self.store.embeddings[number])

@@ -77,7 +77,7 @@ class Settings:
     per_document: int = 1
     # Passages whose embeddings are at least this similar are shown once; so is a passage
     # with at least this share of its five-word runs in one already shown (the same text cut
-    # at other places in another edition or a copy: the embeddings then differ more).
+    # at other places in another edition or a copy: the embeddings then differ more; 0: off).
     duplicate_similarity: float = 0.95
     duplicate_overlap: float = 0.8
     # Above this many passages an approximate (IVF-SQ8) vector index is built instead of exact search.

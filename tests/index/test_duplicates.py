@@ -54,3 +54,17 @@ def test_a_copy_of_a_paragraph_is_shown_once_and_the_fuller_passage_is_kept(tmp_
     shown = [r for r in response.results if "delegates" in r.text]
     assert len(shown) == 1
     assert shown[0].source == "cabinet-minutes.txt" and "nitrogen dioxide" in shown[0].text
+
+
+def test_duplicate_overlap_zero_switches_the_text_rule_off(tmp_path, embedder):
+    files = {"cabinet-minutes.txt": f"{DECISION}\n\n{MORE}", "decision-extract.txt": DECISION}
+    searcher = build_library(
+        tmp_path,
+        {**files, **PARKS},
+        embedder,
+        passage_tokens=120,
+        overlap_tokens=0,
+        duplicate_overlap=0,
+    )
+    response = searcher.search("What did the Cabinet delegate to the Director of Public Health?")
+    assert {r.source for r in response.results if "delegates" in r.text} == set(files)
