@@ -2,8 +2,8 @@
 what re-ranking can put first, since the cross-encoder reads only the fused top `rerank_depth`.
 
 For each questions file and each N asked: the share of single-answer questions with an
-answering passage (`expect` or `also`) among the first N candidates, and the share of
-multi-document phrases found there (averaged over questions, as `precedent eval` does).
+answering passage (`expect` or `also`) among the first N candidates, and multi-document
+recall there (the share of needed documents that answer, as `precedent eval` counts it).
 Settings are read as the engine reads them, so fusion can be varied through the environment
 (PRECEDENT_RRF_K=40, PRECEDENT_DENSE_WEIGHT=1.25, ...).
 
@@ -16,7 +16,7 @@ import argparse
 from pathlib import Path
 
 from index.candidates import Filters
-from index.evaluate import load_questions, phrases_found
+from index.evaluate import Works, load_questions, multi_recall, phrases_found
 from index.search import open_searcher
 from index.settings import load_settings
 
@@ -29,6 +29,7 @@ def main() -> None:
     args = parser.parse_args()
     searcher = open_searcher(load_settings().with_overrides(index_dir=args.index))
     passages = searcher.store.passages
+    works = Works(searcher.store)
     deepest = max(args.depth)
     print("file                 depth  single recall  multi recall")
     for path in args.questions:
@@ -38,14 +39,13 @@ def main() -> None:
             if question.kind == "none":
                 continue
             found = searcher.candidates.find(question.question, deepest, Filters(), "hybrid")
-            texts = [passages[number].text for number, _ in found.top]
+            shown = [(passages[n].source, passages[n].text) for n, _ in found.top]
             for depth in args.depth:
-                shown = texts[:depth]
                 if question.kind == "multi":
-                    found_phrases = phrases_found(shown, question.expect)
-                    multis[depth].append(found_phrases / len(question.expect))
+                    multis[depth].append(multi_recall(shown[:depth], question, works))
                 else:
-                    singles[depth].append(phrases_found(shown, question.answers) > 0)
+                    texts = [text for _, text in shown[:depth]]
+                    singles[depth].append(phrases_found(texts, question.answers) > 0)
         for depth in args.depth:
             single = sum(singles[depth]) / len(singles[depth]) if singles[depth] else float("nan")
             multi = sum(multis[depth]) / len(multis[depth]) if multis[depth] else float("nan")

@@ -6,8 +6,9 @@ import json
 
 import pytest
 
-from index.evaluate import load_questions, score_method
+from index.evaluate import Works, load_questions, score_method
 from index.search import open_searcher
+from tests.conftest import build_library
 
 QUESTION = "What authority was delegated to the Director of Public Health in Kent?"
 # Not in the seed library: the author's phrase that no passage holds.
@@ -37,3 +38,58 @@ def test_a_judged_also_phrase_makes_a_hit_that_the_expected_phrase_alone_does_no
     with_also = score_method(searcher, [second], "hybrid+rerank")
     assert without.values["hit@5"] == 0.0 and without.misses == ["T1"]
     assert with_also.values["hit@5"] == 1.0 and with_also.misses == []
+
+
+LONELINESS = "What are councils doing about loneliness among older people?"
+ASHFORD = (
+    "Ashford Borough Council runs lunch clubs and befriending calls so that older residents "
+    "living alone are less lonely. Volunteers visit each week and the council funds transport "
+    "to community centres.\n\nThe council also maps where isolated older people live."
+)
+BRADFORD = (
+    "In Bradford the health and wellbeing board funds social prescribing link workers who "
+    "connect isolated older people with walking groups, choirs and day centres."
+)
+PARKING = "The parking permit scheme covers the town centre and the station car park."
+
+
+def test_a_judged_answer_from_another_council_counts_as_a_needed_document(embedder, tmp_path):
+    searcher = build_library(
+        tmp_path,
+        {"ashford.txt": ASHFORD, "bradford.txt": BRADFORD, "parking.txt": PARKING},
+        embedder,
+    )
+    asked = {
+        "id": "M1",
+        "kind": "multi",
+        "question": LONELINESS,
+        "expect": ["runs lunch clubs and befriending calls", "the phrase nobody wrote"],
+    }
+    judged = {
+        **asked,
+        "id": "M2",
+        "also": [{"phrase": "social prescribing link workers", "doc": "bradford.txt"}],
+    }
+    # Two phrases of one council's document are still one document's answer.
+    one_council = {**asked, "id": "M3", "expect": ["lunch clubs", "maps where isolated older"]}
+    write_questions(tmp_path / "q.jsonl", asked, judged, one_council)
+    scores = [
+        score_method(searcher, [q], "hybrid+rerank").values["multi_recall@5"]
+        for q in load_questions(tmp_path / "q.jsonl")
+    ]
+    assert scores == [0.5, 1.0, 0.5]
+
+
+def test_copies_and_editions_of_a_document_count_as_one_work(embedder, tmp_path):
+    searcher = build_library(
+        tmp_path,
+        {
+            "ashford.txt": ASHFORD,
+            "ashford-web-copy.txt": ASHFORD + "\n\nPublished on the council website.",
+            "bradford.txt": BRADFORD,
+        },
+        embedder,
+    )
+    works = Works(searcher.store)
+    assert works.count(["ashford.txt", "ashford-web-copy.txt"]) == 1
+    assert works.count(["ashford.txt", "bradford.txt", "ashford-web-copy.txt"]) == 2
