@@ -22,7 +22,7 @@ from index.answer import (
     reranked_answer,
 )
 from index.candidates import CandidateFinder, Candidates, Filters, Method, ms_since
-from index.diversify import asks_across, spread
+from index.diversify import spread, spread_rule
 from index.embedder import Embedder, configured_embedder
 from index.highlight import highlight_passages
 from index.rerank import CrossEncoder, Reranked, load_cross_encoder, rerank
@@ -138,8 +138,8 @@ class Searcher:
         if method.startswith("hybrid"):
             mark = time.perf_counter()
             owner = self.store.document_of_passage
-            relevant = (lambda score: not self._weak(score)) if reranked else (lambda score: True)
-            per_document = self.settings.per_document if asks_across(question) else 0
+            weak = self._weak if reranked else None
+            per_document, relevant = spread_rule(question, self.settings, weak)
             ranked = spread(ranked, lambda n: int(owner[n]), k, per_document, relevant)
             timings["spread"] = ms_since(mark)
         ranked = ranked[:k]

@@ -75,6 +75,11 @@ class Settings:
     # documents are still relevant (0: no limit). 1: each council's best passage before any
     # council's second (dev multi recall 0.5 -> 1.0 against 2, nothing else moved; BENCHMARKS).
     per_document: int = 1
+    # Any other re-ranked question: past this many passages of one document, another
+    # document's passage scoring within `tie_margin` logits of the best held back comes first
+    # (held-out multi recall 0.833 -> 0.917, no single-answer rank moved; BENCHMARKS). 0: off.
+    tie_per_document: int = 2
+    tie_margin: float = 1.0
     # Passages whose embeddings are at least this similar are shown once; so is a passage
     # with at least this share of its five-word runs in one already shown (the same text cut
     # at other places in another edition or a copy: the embeddings then differ more; 0: off).
