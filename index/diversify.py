@@ -50,29 +50,40 @@ def spread(
     k: int,
     per_document: int,
     relevant: Relevance,
+    more: Callable[[], Ranked] | None = None,
 ) -> Ranked:
     """The top k of `ranked` with at most `per_document` passages of one document, as long as
     passages of other documents are still relevant: `relevant(score, held)` is asked of each
     with the score of the best passage held back.
 
     A passage held back is not dropped: once the next passage of a new document is no longer
-    relevant, the held ones fill the remaining places in their own order.
+    relevant, the held ones fill the remaining places in their own order. Where `ranked` runs
+    out first, `more` (when given) is asked for further candidates, scored alike, to try in
+    the places the held ones would fill; those not taken are left out.
     """
     if per_document <= 0:
         return ranked[:k]
     chosen: Ranked = []
     counts: dict[int, int] = {}
     held: float | None = None
-    for number, score in ranked:
-        if len(chosen) == k:
-            break
-        document = document_of(number)
-        if counts.get(document, 0) >= per_document:
-            held = score if held is None else held
-            continue
-        if held is not None and not relevant(score, held):
-            break
-        counts[document] = counts.get(document, 0) + 1
-        chosen.append((number, score))
+
+    def walk(items: Ranked) -> bool:
+        """Take what the rule admits; False once k are chosen or relevance runs out."""
+        nonlocal held
+        for number, score in items:
+            if len(chosen) == k:
+                return False
+            document = document_of(number)
+            if counts.get(document, 0) >= per_document:
+                held = score if held is None else held
+                continue
+            if held is not None and not relevant(score, held):
+                return False
+            counts[document] = counts.get(document, 0) + 1
+            chosen.append((number, score))
+        return len(chosen) < k
+
+    if walk(ranked) and held is not None and more is not None:
+        walk(more())
     taken = {number for number, _ in chosen}
     return (chosen + [item for item in ranked if item[0] not in taken])[:k]

@@ -163,6 +163,19 @@ def sentence_windows(text: str) -> list[list[str]]:
     return [sentences[i : i + WINDOW] for i in range(len(sentences) - WINDOW + 1)]
 
 
+def score_passages(
+    encoder: CrossEncoder, question: str, candidates: list[tuple[int, str, str]]
+) -> list[tuple[int, float]]:
+    """(number, score) of each candidate (number, heading, text) read whole, best first."""
+    if not candidates:
+        return []
+    scores = encoder.score(question, [f"{heading}\n{text}" for _, heading, text in candidates])
+    return sorted(
+        ((number, float(score)) for (number, _, _), score in zip(candidates, scores)),
+        key=lambda item: -item[1],
+    )
+
+
 def rerank(
     encoder: CrossEncoder,
     question: str,
@@ -173,12 +186,11 @@ def rerank(
     `window_depth`, which both rank them (a passage scores as well as its best window) and
     name what to highlight, and the best window's two sentences alone, to know which of them
     to quote and cite. The heading is read with the passage, each window and each sentence."""
-    scores = encoder.score(question, [f"{heading}\n{text}" for _, heading, text in candidates])
-    order = sorted(range(len(candidates)), key=lambda i: -scores[i])
-    final = {candidates[i][0]: float(scores[i]) for i in order}
+    final = dict(score_passages(encoder, question, candidates))
+    texts = {number: (heading, text) for number, heading, text in candidates}
     windows: dict[int, tuple[list[str], float]] = {}
-    for i in order[:window_depth]:
-        number, heading, text = candidates[i]
+    for number in list(final)[:window_depth]:
+        heading, text = texts[number]
         spans = sentence_windows(text)
         if not spans:
             continue

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import asdict, dataclass, field
+from functools import partial
 
 from index.answer import (
     Answer,
@@ -25,7 +26,7 @@ from index.candidates import CandidateFinder, Candidates, Filters, Method, ms_si
 from index.diversify import spread, spread_rule
 from index.embedder import Embedder, configured_embedder
 from index.highlight import highlight_passages
-from index.rerank import CrossEncoder, Reranked, load_cross_encoder, rerank
+from index.rerank import CrossEncoder, Reranked, load_cross_encoder, rerank, score_passages
 from index.settings import Settings
 from index.store import IndexMismatch, Store, open_store
 from ingest.document import Passage, passage_heading
@@ -118,19 +119,17 @@ class Searcher:
         method = method or self.engine
         reranking = method == "hybrid+rerank"
         depth = max(k, self.settings.rerank_depth) if reranking else k
-        found = self.candidates.find(question, depth, filters, method)
+        beyond = self.settings.spread_depth if reranking else 0
+        found = self.candidates.find(question, depth + beyond, filters, method)
         timings = found.timings
         similarity = dict(zip((n for n, _ in found.top), found.similarities.tolist()))
 
         reranked: Reranked | None = None
-        ranked = found.top
+        ranked, further = found.top[:depth], found.top[depth:]
         if reranking and ranked:
             mark = time.perf_counter()
             reranked = rerank(
-                self.cross_encoder,
-                question,
-                [(n, *self._heading_and_text(n)) for n, _ in ranked],
-                self.settings.window_depth,
+                self.cross_encoder, question, self._readable(ranked), self.settings.window_depth
             )
             ranked = reranked.top
             timings["rerank"] = ms_since(mark)
@@ -140,7 +139,10 @@ class Searcher:
             owner = self.store.document_of_passage
             weak = self._weak if reranked else None
             per_document, relevant = spread_rule(question, self.settings, weak)
-            ranked = spread(ranked, lambda n: int(owner[n]), k, per_document, relevant)
+            more = partial(self._from_other_documents, question, ranked, further)
+            ranked = spread(
+                ranked, lambda n: int(owner[n]), k, per_document, relevant, more if weak else None
+            )
             timings["spread"] = ms_since(mark)
         ranked = ranked[:k]
 
@@ -169,6 +171,20 @@ class Searcher:
         """A cross-encoder score that would be shown as a weak match."""
         threshold = self.settings.rerank_threshold
         return confidence_of(logit, threshold) < self.settings.weak_confidence
+
+    def _from_other_documents(
+        self, question: str, ranked: list[tuple[int, float]], further: list[tuple[int, float]]
+    ) -> list[tuple[int, float]]:
+        """The further candidates of documents not among the re-ranked ones, scored alike: what
+        the spread reads when those cannot fill the top k."""
+        owner = self.store.document_of_passage
+        shown = {int(owner[n]) for n, _ in ranked}
+        fresh = [item for item in further if int(owner[item[0]]) not in shown]
+        return score_passages(self.cross_encoder, question, self._readable(fresh))
+
+    def _readable(self, ranked: list[tuple[int, float]]) -> list[tuple[int, str, str]]:
+        """(number, heading, text) of each, as the cross-encoder reads them."""
+        return [(n, *self._heading_and_text(n)) for n, _ in ranked]
 
     def _heading_and_text(self, number: int) -> tuple[str, str]:
         """What the cross-encoder reads besides the passage: its document's title and section,

@@ -80,6 +80,10 @@ class Settings:
     # (held-out multi recall 0.833 -> 0.917, no single-answer rank moved; BENCHMARKS). 0: off.
     tie_per_document: int = 2
     tie_margin: float = 1.0
+    # When the re-ranked candidates cannot fill the top k under those rules, this many more
+    # fused candidates are read, and those of documents not yet among them scored, to take
+    # the places held-back passages would fill (0: none).
+    spread_depth: int = 5
     # Passages whose embeddings are at least this similar are shown once; so is a passage
     # with at least this share of its five-word runs in one already shown (the same text cut
     # at other places in another edition or a copy: the embeddings then differ more; 0: off).

@@ -1,5 +1,6 @@
 """Answer time over a questions file, with the re-rank stage split into its parts: the passages
-scored whole, and the windows and sentences scored after them (pairs, word pieces, ms).
+scored whole, and what is scored after them (pairs, word pieces, ms): the windows and sentences
+of the best passage, and any further candidates the spread reads for other documents.
 
     python scripts/rerank_parts.py .precedent/corpus-index first40.jsonl
     python scripts/rerank_parts.py .precedent/corpus-index first40.jsonl rerank_depth=8 window_depth=1
@@ -57,7 +58,7 @@ def main(index: str, questions_file: str, overrides: list[str]) -> None:
     print(
         f"{len(took)} answers: p50 {np.percentile(took, 50):.0f} ms, p95 {np.percentile(took, 95):.0f} ms"
     )
-    for name, parts in (("passages", passages), ("windows and sentences", rest)):
+    for name, parts in (("passages", passages), ("windows, sentences, further", rest)):
         pairs, pieces, ms = np.mean(parts, axis=0)
         print(f"  {name}: {pairs:.1f} pairs, {pieces:.0f} word pieces, {ms:.0f} ms a question")
 

@@ -44,6 +44,24 @@ def test_a_near_tie_lets_another_document_in_and_a_clear_gap_does_not():
     assert [n for n, _ in spread(clear, OWNER.__getitem__, 5, 2, near)] == [0, 1, 2, 4, 3]
 
 
+def test_further_candidates_are_read_only_when_the_ranking_runs_out():
+    """Passages 0-3 are all one document's: with room for two of them, the next two places
+    go to relevant passages of other documents from `more`, and a weak one is left out."""
+    asked = []
+
+    def more():
+        asked.append(True)
+        return [(4, 5.0), (6, 4.0), (5, -5.0)]
+
+    ranked = [(0, 9.0), (1, 8.0), (2, 7.0), (3, 6.0)]
+    top = spread(ranked, OWNER.__getitem__, 5, 2, lambda score, held: score >= 0, more)
+    assert [n for n, _ in top] == [0, 1, 4, 6, 2]
+    full = [(0, 9.0), (4, 8.0), (1, 7.0), (6, 6.0), (5, 5.0), (2, 4.0)]
+    asked.clear()
+    spread(full, OWNER.__getitem__, 5, 2, lambda score, held: score >= 0, more)
+    assert not asked  # five were found among the ranked: nothing more is scored
+
+
 def test_only_questions_asked_across_documents_are_spread():
     assert asks_across("What are other councils doing about loneliness?")
     assert asks_across("How do the strategies each describe prevention?")
