@@ -77,7 +77,7 @@ class Settings:
     per_document: int = 1
     # Any other re-ranked question: past this many passages of one document, another
     # document's passage scoring within `tie_margin` logits of the best held back comes first
-    # (held-out multi recall 0.833 -> 0.917, no single-answer rank moved; BENCHMARKS). 0: off.
+    # (held-out multi recall 0.833 -> 0.917, no other figure moved; BENCHMARKS). 0: off.
     tie_per_document: int = 2
     tie_margin: float = 1.0
     # When the re-ranked candidates cannot fill the top k under those rules, this many more
