@@ -188,7 +188,7 @@ class CandidateFinder:
         overlap = self.settings.duplicate_overlap
 
         def within(inner: set, outer: set) -> bool:
-            return overlap > 0 and bool(inner) and len(inner & outer) >= overlap * len(inner)
+            return overlap > 0 and bool(inner) and run_share(inner, outer) >= overlap
 
         for number, score in ranked:
             vector = np.asarray(self.store.embeddings[number])
@@ -217,6 +217,11 @@ def word_runs(text: str, length: int = 5) -> set[tuple[str, ...]]:
     cut from the same text at different places share most of them."""
     words = _WORD.findall(text.lower())
     return {tuple(words[i : i + length]) for i in range(len(words) - length + 1)}
+
+
+def run_share(inner: set[tuple[str, ...]], outer: set[tuple[str, ...]]) -> float:
+    """The share of `inner`'s word runs that `outer` holds too (0 for no runs)."""
+    return len(inner & outer) / len(inner) if inner else 0.0
 
 
 def fuse_ranks(rankings: list[tuple[float, list[tuple[int, float]]]], k: int) -> dict[int, float]:

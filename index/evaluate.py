@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.candidates import FIRST_STAGES, word_runs
+from index.candidates import FIRST_STAGES, run_share, word_runs
 from index.search import Method, Response, Searcher
 from index.store import Store
 
@@ -94,17 +94,18 @@ class Works:
                 kept.append(source)
         return len(kept)
 
-    def _same(self, one: str, other: str) -> bool:
+    def share(self, one: str, other: str) -> float:
+        """The share of the smaller document's five-word runs that the other holds too."""
         a, b = self._runs_of(one), self._runs_of(other)
-        return bool(a and b) and len(a & b) >= self.SHARE * min(len(a), len(b))
+        return run_share(a, b) if len(a) <= len(b) else run_share(b, a)
+
+    def _same(self, one: str, other: str) -> bool:
+        return self.share(one, other) >= self.SHARE
 
     def _runs_of(self, source: str) -> set[tuple[str, ...]]:
         if source not in self._runs:
-            runs: set[tuple[str, ...]] = set()
-            for passage in self.store.passages:
-                if passage.source == source:
-                    runs |= word_runs(passage.text)
-            self._runs[source] = runs
+            passages = self.store.document_passages(source)
+            self._runs[source] = set().union(*(word_runs(p.text) for p in passages))
         return self._runs[source]
 
 
