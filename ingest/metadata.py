@@ -95,6 +95,9 @@ _ORG_PATTERNS = [  # (pattern with groups place and kind, how to write the name,
     # unitary councils ("Medway Council") count less: Kent papers name Medway as a partner
     (re.compile(rf"\b({_UNITARY})[ \t]+(Council)\b(?![ \t]+Chamber)"), "{place} {kind}", 0.5),
 ]
+# A council's initials ("KCC", "WSCC") stand for a place the text writes where things happen
+_INITIALS = re.compile(r"\b([A-Z]{1,3})CC\b")
+_WHERE = r"\b(?:in|across|throughout|around|within)[ \t]+"
 _NOT_PLACE = {
     "the", "a", "an", "of", "and", "by", "from", "to", "for", "in", "at", "on", "with", "our",
     "all", "each", "health", "adults", "care", "member", "members", "leader", "cabinet", "council",
@@ -255,21 +258,23 @@ def _pretty_file_name(stem: str) -> str:
 def _organisation(stem: str, text: str) -> str | None:
     """Who wrote the document, from the bodies it names.
 
-    First the file name and first pages, the cover counting more. Where they name no body, or two
+    First the file name and first pages, the cover counting more; a council's initials count as
+    its name where the text shows which place they stand for. Where they name no body, or two
     equally often, the whole text decides: a body whose place the file name also names
     ("west-sussex-jsna-...": West Sussex County Council), else a local body named at least twice
     and twice as often as any other. National bodies (NHS England, Public Health England...) are
     left out of that last count, since strategies cite them as sources of their figures.
     """
+    initials = _council_initials(text)
     counts: Counter[str] = Counter()  # weighted mentions
-    for body in _named_bodies(stem):
+    for body in _named_bodies(stem, initials):
         counts[body.name] += body.weight * 4
-    for body in _named_bodies(text[:HEAD_CHARS]):
+    for body in _named_bodies(text[:HEAD_CHARS], initials):
         counts[body.name] += body.weight * (3 if body.start < COVER_CHARS else 1)
     clear = _clear_winner(counts)
     if clear:
         return clear
-    local = [body for body in _named_bodies(text) if body.place]
+    local = [body for body in _named_bodies(text, initials) if body.place]
     stem_words = set(_WORD.findall(stem.casefold()))
     named = _clear_winner(_weighed(body for body in local if body.place <= stem_words))
     if named:
@@ -303,8 +308,36 @@ class _Body(NamedTuple):
     place: frozenset[str]  # the words naming its place; none for a national body
 
 
-def _named_bodies(text: str) -> list[_Body]:
-    found = []
+def _council_initials(text: str) -> dict[str, _Body]:
+    """The councils that the text's initials stand for: "KCC" is Kent County Council where the
+    text writes "in Kent" or "across Kent" at least twice, the place most written so of those
+    with those initials. "MECC" (Making Every Contact Count) names no place, so no council; a
+    text that writes "City Council" more often than "County Council" means a city's."""
+    kind = (
+        "City Council"
+        if text.count("City Council") > text.count("County Council")
+        else "County Council"
+    )
+    found = {}
+    for letters in {match.group(1) for match in _INITIALS.finditer(text)}:
+        words = r"[ \t]+".join(rf"{letter}[a-z]+" for letter in letters)
+        places = Counter(
+            " ".join(place.split())
+            for place in re.findall(rf"{_WHERE}({words})\b(?![ \t]+[A-Z])", text)
+        ).most_common(2)
+        if places and places[0][1] >= 2 and (len(places) == 1 or places[0][1] > places[1][1]):
+            place = places[0][0]
+            found[letters] = _Body(f"{place} {kind}", 1.0, 0, frozenset(place.casefold().split()))
+    return found
+
+
+def _named_bodies(text: str, initials: dict[str, _Body]) -> list[_Body]:
+    """The bodies `text` names in full, or by initials that `initials` resolves."""
+    found = [
+        initials[match.group(1)]._replace(start=match.start())
+        for match in _INITIALS.finditer(text)
+        if match.group(1) in initials
+    ]
     for pattern, template, weight in _ORG_PATTERNS:
         for match in pattern.finditer(text):
             place = _place_words(match.group(1))

@@ -6,6 +6,7 @@ import pytest
 
 from ingest.formats.docx import read_docx
 from ingest.metadata import infer_metadata
+from ingest.reader import read_document
 from tests.ingest.documents import LIBRARY
 
 
@@ -105,6 +106,33 @@ def test_organisation_beyond_the_first_pages(
     source: str, text: str, organisation: str | None
 ) -> None:
     assert infer_metadata(source, text, None).organisation == organisation
+
+
+_PARTNER = "The proposal was agreed with Medway Council. "
+
+
+@pytest.mark.parametrize(
+    ("text", "organisation"),
+    [
+        # a council's own report writes its initials, and names a partner in full
+        (_PARTNER + "KCC will consult residents in Kent. Services in Kent and across Kent. KCC agreed.", "Kent County Council"),
+        ("WSCC leads. Services across West Sussex and in West Sussex. " + _PARTNER, "West Sussex County Council"),
+        (_PARTNER + "LCC agreed. Homes in Leeds, jobs in Leeds. The City Council met.", "Leeds City Council"),
+        # initials that name no place the text writes are no council
+        ("MECC training (Making Every Contact Count) in Making Every Contact Count sessions. " + _PARTNER, "Medway Council"),
+        # one mention of the place is not enough to read the initials
+        (_PARTNER + "KCC will consult residents in Kent.", "Medway Council"),
+    ],
+)  # fmt: skip
+def test_organisation_from_council_initials(text: str, organisation: str) -> None:
+    assert infer_metadata("report.pdf", text, None).organisation == organisation
+
+
+@pytest.mark.skipif(not LIBRARY.is_dir(), reason="needs ../shared/corpus/library")
+def test_real_report_that_names_its_council_only_by_initials() -> None:
+    """Kent's report to County Council writes "KCC" and names Medway Council as a partner."""
+    name = "Devo and LGR - CC Report March 2025.pdf"
+    assert read_document(LIBRARY / name, LIBRARY).metadata.organisation == "Kent County Council"
 
 
 @pytest.mark.parametrize(
