@@ -313,13 +313,13 @@ def _council_initials(text: str) -> dict[str, _Body]:
     text writes "in Kent" or "across Kent" at least twice, the place most written so of those
     with those initials. "MECC" (Making Every Contact Count) names no place, so no council; a
     text that writes "City Council" more often than "County Council" means a city's."""
-    kind = (
-        "City Council"
-        if text.count("City Council") > text.count("County Council")
-        else "County Council"
-    )
+    initials = {match.group(1) for match in _INITIALS.finditer(text)}
+    if not initials:
+        return {}
+    city = text.count("City Council") > text.count("County Council")
+    kind = "City Council" if city else "County Council"
     found = {}
-    for letters in {match.group(1) for match in _INITIALS.finditer(text)}:
+    for letters in initials:
         words = r"[ \t]+".join(rf"{letter}[a-z]+" for letter in letters)
         places = Counter(
             " ".join(place.split())

@@ -118,8 +118,8 @@ _PARTNER = "The proposal was agreed with Medway Council. "
         (_PARTNER + "KCC will consult residents in Kent. Services in Kent and across Kent. KCC agreed.", "Kent County Council"),
         ("WSCC leads. Services across West Sussex and in West Sussex. " + _PARTNER, "West Sussex County Council"),
         (_PARTNER + "LCC agreed. Homes in Leeds, jobs in Leeds. The City Council met.", "Leeds City Council"),
-        # initials that name no place the text writes are no council
-        ("MECC training (Making Every Contact Count) in Making Every Contact Count sessions. " + _PARTNER, "Medway Council"),
+        # "in Making Every Contact Count", twice, is no place: the words run on capitalised
+        ("MECC: in Making Every Contact Count sessions and in Making Every Contact Count training. " + _PARTNER, "Medway Council"),
         # one mention of the place is not enough to read the initials
         (_PARTNER + "KCC will consult residents in Kent.", "Medway Council"),
     ],
