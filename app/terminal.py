@@ -102,62 +102,63 @@ def print_build_report(console: Console, report: BuildReport) -> None:
 
 
 def print_skipped(console: Console, skipped: list) -> None:
-    """Every skipped file by its whole name: a table on a terminal (long names wrap, never cut),
-    and one plain "file: reason" line each in a log, where a table would be cut to 80 columns."""
-    if not skipped:
+    """Every skipped file by its whole name, and why."""
+    if skipped:
+        print_rows(
+            console,
+            "Skipped files",
+            ("File", "Why"),
+            [(item.source, item.reason) for item in skipped],
+        )
+
+
+def print_rows(
+    console: Console, title: str, columns: tuple[str, ...], rows: list[tuple[object, ...]]
+) -> None:
+    """A table on a terminal (long values wrap, never cut); in a log, where a table would be cut
+    to 80 columns, the title and then one tab-separated line per row, every value whole."""
+    cells = [["" if value is None else str(value) for value in row] for row in rows]
+    if not console.is_terminal:  # written as is: rich would turn the tabs into spaces
+        lines = ["\t".join(" ".join(v.split()) for v in line) for line in (columns, *cells)]
+        console.file.write(f"{title}:\n" + "".join(f"{line}\n" for line in lines))
         return
-    if not console.is_terminal:
-        console.print("Skipped files:", soft_wrap=True)
-        for item in skipped:
-            console.print(f"  {escape(item.source)}: {escape(item.reason)}", soft_wrap=True)
-        return
-    table = Table(title="Skipped files")
-    table.add_column("File", overflow="fold")
-    table.add_column("Why", overflow="fold")
-    for item in skipped:
-        table.add_row(escape(item.source), escape(item.reason))
+    table = Table(title=title)
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in cells:
+        table.add_row(*(escape(value) for value in row))
     console.print(table)
 
 
 def print_status(console: Console, manifest: Manifest, index_dir: str) -> None:
     console.print(f"Index: {index_dir}")
     console.print(
-        f"Built {manifest.built_at} with model {manifest.model} ({manifest.vector_index} vectors)"
+        f"Built {manifest.built_at} with model {manifest.model} ({manifest.vector_index} vectors)",
+        soft_wrap=True,
     )
     decisions = sum(d.decision_count for d in manifest.documents)
     console.print(
         f"{len(manifest.documents)} documents, {manifest.passage_count} passages, "
         f"{decisions} decisions"
     )
-    table = Table(title="Documents")
-    for column in (
-        "Title",
-        "Organisation",
-        "Type",
-        "Date",
-        "Pages",
-        "Passages",
-        "Decisions",
-        "File",
-    ):
-        table.add_column(column)
-    for d in manifest.documents:
-        table.add_row(
-            *(
-                escape(str(v)) if v is not None else ""
-                for v in (
-                    d.title,
-                    d.organisation,
-                    d.doc_type,
-                    d.date,
-                    d.pages,
-                    d.passage_count,
-                    d.decision_count,
-                    d.source,
-                )
+    print_rows(
+        console,
+        "Documents",
+        ("Title", "Organisation", "Type", "Date", "Pages", "Passages", "Decisions", "File"),
+        [
+            (
+                d.title,
+                d.organisation,
+                d.doc_type,
+                d.date,
+                d.pages,
+                d.passage_count,
+                d.decision_count,
+                d.source,
             )
-        )
-    console.print(table)
+            for d in manifest.documents
+        ],
+    )
     print_skipped(console, manifest.skipped)
 
 

@@ -123,6 +123,25 @@ def test_a_log_of_skipped_files_holds_every_whole_name(tmp_path):
     assert long_name in status.stdout
 
 
+def test_a_log_of_status_gives_each_document_one_whole_line(tmp_path):
+    """The documents table, cut into narrow wrapped columns in a log, is one tab-separated line
+    per document there, every value whole."""
+    documents = tmp_path / "documents"
+    documents.mkdir()
+    long_name = "joint_health_and_wellbeing_strategy_for_the_county_and_its_districts_2025.txt"
+    (documents / long_name).write_text(
+        "Kent County Council\n\nThe board agreed the strategy.\n", encoding="utf-8"
+    )
+    built = runner.invoke(cli, ["ingest", str(documents), "--index", str(tmp_path / "index")])
+    assert built.exit_code == 0, built.output
+    status = runner.invoke(cli, ["status", "--index", str(tmp_path / "index")], terminal_width=60)
+    assert status.exit_code == 0, status.output
+    header, row = status.stdout.split("Documents:\n")[1].splitlines()[:2]
+    assert header.split("\t")[0] == "Title" and header.split("\t")[-1] == "File"
+    cells = row.split("\t")
+    assert len(cells) == 8 and cells[-1] == long_name and cells[1] == "Kent County Council"
+
+
 def test_show_writes_the_cited_page_with_the_sentence_marked(app_library, tmp_path):
     import io
 
