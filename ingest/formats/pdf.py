@@ -2,7 +2,8 @@
 
 PDFium reads the text layer (about twenty times faster than pypdf on this corpus); pypdf reads
 the damaged files PDFium cannot open. Pages without a text layer are read by OCR when
-Tesseract is installed, and their blocks carry the mean word confidence.
+Tesseract is installed, and their blocks carry the mean word confidence. Where the PDF has
+an outline (bookmarks), its headings give the text its sections.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from pathlib import Path
 from tqdm import tqdm
 
 from ingest import ocr
-from ingest.clean import drop_running_lines, normalise_text, split_paragraphs
+from ingest.clean import drop_running_lines, normalise_text
 from ingest.document import UnreadableDocument
-from ingest.formats import Paragraph, RawFile, build_blocks
+from ingest.formats import RawFile, build_blocks
+from ingest.formats.pdf_outline import outlined_paragraphs
 from ingest.formats.pdf_pdfium import open_pdfium, read_with_pdfium, render_page
 from ingest.formats.pdf_pypdf import read_with_pypdf
 
@@ -46,11 +48,7 @@ def read_pdf(path: Path) -> RawFile:
     if empty:
         hint = "" if ocr.tesseract_available() else f"; {ocr.INSTALL_HINT}"
         warnings.append(f"{empty} of {len(texts)} pages have no text layer (images only?){hint}")
-    paragraphs = [
-        Paragraph(text=paragraph, page=number, ocr_confidence=confidences[number - 1])
-        for number, text in enumerate(drop_running_lines(texts), start=1)
-        for paragraph in split_paragraphs(text)
-    ]
+    paragraphs = outlined_paragraphs(drop_running_lines(texts), extracted.outline, confidences)
     ocr_pages = sum(1 for c in confidences if c is not None)
     return RawFile(
         blocks=build_blocks(paragraphs),

@@ -15,6 +15,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 
 from ingest.document import UnreadableDocument
+from ingest.formats.pdf_outline import OutlineEntry, outline_entry
 from ingest.formats.pdf_text import PdfText, clean_title, short_reason
 
 PDFIUM_LOCK = threading.RLock()
@@ -62,9 +63,24 @@ def read_with_pdfium(document: pdfium.PdfDocument) -> PdfText:
             except pdfium.PdfiumError as err:
                 failures.append(f"could not read page {number}: {short_reason(err)}")
                 pages.append("")
+        outline = _outline(document)
     if not pages:
         raise UnreadableDocument("", "no pages (empty PDF)")
-    return PdfText(pages, title, failures, reader="pdfium")
+    return PdfText(pages, title, failures, reader="pdfium", outline=outline)
+
+
+def _outline(document: pdfium.PdfDocument) -> list[OutlineEntry]:
+    """The bookmarks that point at a page; none where the outline itself is damaged."""
+    entries = []
+    try:
+        for bookmark in document.get_toc():
+            dest = bookmark.get_dest()
+            entry = outline_entry(dest.get_index() if dest else None, bookmark.get_title())
+            if entry is not None and entry.page < len(document):
+                entries.append(entry)
+    except (pdfium.PdfiumError, ValueError, UnicodeError):
+        return []
+    return entries
 
 
 def _page_text(document: pdfium.PdfDocument, index: int) -> str:

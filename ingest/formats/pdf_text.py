@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ingest.formats.pdf_outline import OutlineEntry
+
 
 @dataclass
 class PdfText:
@@ -14,6 +16,7 @@ class PdfText:
     failures: list[str] = field(default_factory=list)  # pages that could not be read, and why
     warnings: list[str] = field(default_factory=list)
     reader: str = "pdfium"  # which library read it: "pdfium" or "pypdf"
+    outline: list[OutlineEntry] = field(default_factory=list)  # bookmarks, in outline order
 
 
 def clean_title(title: object) -> str | None:

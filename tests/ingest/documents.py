@@ -19,8 +19,10 @@ def draw_pdf(
     footer: str | None = "Page {n} of {total}",
     title: str | None = None,
     encrypt: StandardEncryption | None = None,
+    outline: dict[int, list[str]] | None = None,
 ) -> Path:
-    """A PDF with exactly these lines on each page ("" leaves a blank line) and a running footer."""
+    """A PDF with exactly these lines on each page ("" leaves a blank line) and a running footer;
+    `outline` gives the bookmark titles that point at each page (numbered from 1)."""
     pdf = canvas.Canvas(str(path), pagesize=A4, encrypt=encrypt)
     if title:
         pdf.setTitle(title)
@@ -33,6 +35,9 @@ def draw_pdf(
             y -= 28 if not line else 14
         if footer:
             pdf.drawString(72, 40, footer.format(n=number, total=len(pages)))
+        for count, entry in enumerate((outline or {}).get(number, [])):
+            pdf.bookmarkPage(key := f"p{number}-{count}")
+            pdf.addOutlineEntry(entry, key, level=0)
         pdf.showPage()
     pdf.save()
     return path

@@ -11,7 +11,11 @@ from reportlab.lib.pdfencrypt import StandardEncryption
 from ingest.document import UnreadableDocument
 from ingest.formats.pdf import read_pdf
 from ingest.formats.pdf_pypdf import read_with_pypdf
+from tests.conftest import SHARED
 from tests.ingest.documents import draw_image_only_pdf, draw_pdf
+
+SHARED_LIBRARY = SHARED / "corpus" / "library"
+CONSULTATION = "JHWS-consultation-report-final.pdf"
 
 PAGES = [
     ["Integrated care in Kent", "", "The council will deliver an integ-", "rated approach."],
@@ -103,3 +107,59 @@ def test_pypdf_log_noise_becomes_one_warning(
     assert not [record for record in caplog.records if record.name.startswith("pypdf")]
     assert any(extracted.pages)
     assert any(warning.startswith("pypdf: ") for warning in extracted.warnings)
+
+
+def test_the_outline_gives_pdf_text_its_sections(tmp_path: Path) -> None:
+    """A bookmark's heading opens its section where the page shows it, and the section runs
+    on over the next pages; text above the first heading has none."""
+    pages = [
+        ["Kent and Medway Joint Strategy 2025.", "", "Introduction", "A strategy for the county."],
+        [
+            "Closing words on the introduction.",
+            "",
+            "Board",
+            "membership",
+            "",
+            "The board has twelve members, among them the Director of Public Health.",
+        ],
+        ["Its quorum is four members."],
+    ]
+    outline = {1: ["Introduction"], 2: ["Board membership"]}
+    blocks = read_pdf(draw_pdf(tmp_path / "strategy.pdf", pages, outline=outline)).blocks
+
+    def section_of(words: str) -> str | None:
+        return next(block for block in blocks if words in block.text).section
+
+    assert section_of("Joint Strategy 2025") is None
+    assert section_of("for the county") == "Introduction"
+    assert section_of("Closing words") == "Introduction"
+    assert section_of("twelve members") == "Board membership"
+    assert section_of("quorum") == "Board membership"
+    membership = next(block for block in blocks if "twelve members" in block.text)
+    assert membership.text.startswith("Board membership")  # the heading is kept as text
+
+
+def test_a_bookmark_the_page_does_not_show_opens_its_section_at_the_top(tmp_path: Path) -> None:
+    """A slide deck's bookmarks ("Slide 2: Priorities") name slides, not lines of their text;
+    bare numbers ("Slide 3") name no topic and are not sections."""
+    pages = [["Cover"], ["Priorities for the year ahead."], ["Thank you."]]
+    outline = {1: ["Slide 1: Cover"], 2: ["Slide 2: Priorities"], 3: ["Slide 3"]}
+    blocks = read_pdf(draw_pdf(tmp_path / "deck.pdf", pages, outline=outline)).blocks
+    assert [block.section for block in blocks] == [
+        "Slide 1: Cover",
+        "Slide 2: Priorities",
+        "Slide 2: Priorities",
+    ]
+
+
+def test_a_pdf_without_an_outline_has_no_sections(strategy_pdf: Path) -> None:
+    assert {block.section for block in read_pdf(strategy_pdf).blocks} == {None}
+
+
+@pytest.mark.skipif(not (SHARED_LIBRARY / CONSULTATION).exists(), reason="needs ../shared")
+def test_a_real_report_is_cited_under_its_bookmarked_heading() -> None:
+    """The West Sussex consultation report: what changed after the consultation runs on from
+    page 12, where its bookmark "HWB's response" points, to page 13."""
+    blocks = read_pdf(SHARED_LIBRARY / CONSULTATION).blocks
+    changed = next(b for b in blocks if "Added more indicators" in b.text)
+    assert changed.page == 13 and changed.section == "HWB’s response"
