@@ -20,7 +20,8 @@ from ingest.formats import Paragraph
 MAX_TITLE_CHARS = 200  # longer "titles" are whole sentences some tools put in bookmarks
 MAX_TITLE_LINES = 3  # a heading wrapped over at most this many lines
 _NOT_WORD = re.compile(r"\W+")
-_BARE_NUMBER = re.compile(r"(?:slide|page|section)?\s*\d+", re.IGNORECASE)  # "Slide 4" names no topic
+# "Slide 4", "Slide Number 4": a bookmark that names no topic
+_BARE_NUMBER = re.compile(r"(?:(?:slide|page|section)(?: number| no\.?)?)?\s*\d+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -141,9 +141,9 @@ def test_the_outline_gives_pdf_text_its_sections(tmp_path: Path) -> None:
 
 def test_a_bookmark_the_page_does_not_show_opens_its_section_at_the_top(tmp_path: Path) -> None:
     """A slide deck's bookmarks ("Slide 2: Priorities") name slides, not lines of their text;
-    bare numbers ("Slide 3") name no topic and are not sections."""
+    bare numbers ("Slide Number 3") name no topic and are not sections."""
     pages = [["Cover"], ["Priorities for the year ahead."], ["Thank you."]]
-    outline = {1: ["Slide 1: Cover"], 2: ["Slide 2: Priorities"], 3: ["Slide 3"]}
+    outline = {1: ["Slide 1: Cover"], 2: ["Slide 2: Priorities"], 3: ["Slide Number 3"]}
     blocks = read_pdf(draw_pdf(tmp_path / "deck.pdf", pages, outline=outline)).blocks
     assert [block.section for block in blocks] == [
         "Slide 1: Cover",
