@@ -11,10 +11,8 @@ from reportlab.lib.pdfencrypt import StandardEncryption
 from ingest.document import UnreadableDocument
 from ingest.formats.pdf import read_pdf
 from ingest.formats.pdf_pypdf import read_with_pypdf
-from tests.conftest import SHARED
-from tests.ingest.documents import draw_image_only_pdf, draw_pdf
+from tests.ingest.documents import LIBRARY, draw_image_only_pdf, draw_pdf
 
-SHARED_LIBRARY = SHARED / "corpus" / "library"
 CONSULTATION = "JHWS-consultation-report-final.pdf"
 
 PAGES = [
@@ -156,10 +154,10 @@ def test_a_pdf_without_an_outline_has_no_sections(strategy_pdf: Path) -> None:
     assert {block.section for block in read_pdf(strategy_pdf).blocks} == {None}
 
 
-@pytest.mark.skipif(not (SHARED_LIBRARY / CONSULTATION).exists(), reason="needs ../shared")
+@pytest.mark.skipif(not (LIBRARY / CONSULTATION).exists(), reason="needs ../shared")
 def test_a_real_report_is_cited_under_its_bookmarked_heading() -> None:
     """The West Sussex consultation report: what changed after the consultation runs on from
     page 12, where its bookmark "HWB's response" points, to page 13."""
-    blocks = read_pdf(SHARED_LIBRARY / CONSULTATION).blocks
+    blocks = read_pdf(LIBRARY / CONSULTATION).blocks
     changed = next(b for b in blocks if "Added more indicators" in b.text)
     assert changed.page == 13 and changed.section == "HWB’s response"
