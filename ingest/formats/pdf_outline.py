@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
 
 from ingest.clean import split_paragraphs
 from ingest.formats import Paragraph
+from ingest.formats.pdf_text import OutlineEntry, clean_title
 
 MAX_TITLE_CHARS = 200  # longer "titles" are whole sentences some tools put in bookmarks
 MAX_TITLE_LINES = 3  # a heading wrapped over at most this many lines
@@ -24,20 +24,12 @@ _NOT_WORD = re.compile(r"\W+")
 _BARE_NUMBER = re.compile(r"(?:(?:slide|page|section)(?: number| no\.?)?)?\s*\d+", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class OutlineEntry:
-    page: int  # from 0
-    title: str
-
-
 def outline_entry(page: int | None, title: str) -> OutlineEntry | None:
     """An entry worth using: it points at a page and has a short, printable title."""
-    title = " ".join(title.split())
-    if page is None or page < 0 or not _key(title) or len(title) > MAX_TITLE_CHARS:
+    title = clean_title(title)
+    if page is None or page < 0 or not title or not _key(title) or len(title) > MAX_TITLE_CHARS:
         return None
-    if _BARE_NUMBER.fullmatch(title):
-        return None
-    return OutlineEntry(page, title) if title.isprintable() else None
+    return None if _BARE_NUMBER.fullmatch(title) else OutlineEntry(page, title)
 
 
 def outlined_paragraphs(

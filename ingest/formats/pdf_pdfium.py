@@ -15,8 +15,8 @@ from pathlib import Path
 import pypdfium2 as pdfium
 
 from ingest.document import UnreadableDocument
-from ingest.formats.pdf_outline import OutlineEntry, outline_entry
-from ingest.formats.pdf_text import PdfText, clean_title, short_reason
+from ingest.formats.pdf_outline import outline_entry
+from ingest.formats.pdf_text import OutlineEntry, PdfText, clean_title, short_reason
 
 PDFIUM_LOCK = threading.RLock()
 SOFT_HYPHENS = str.maketrans({"\ufffe": "-\n", "\x02": "-\n"})  # PDFium's mark for "integ-|rated"

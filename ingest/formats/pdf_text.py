@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ingest.formats.pdf_outline import OutlineEntry
+
+@dataclass(frozen=True)
+class OutlineEntry:
+    """A bookmark: a heading and the page it opens on."""
+
+    page: int  # from 0
+    title: str
 
 
 @dataclass
@@ -20,7 +26,7 @@ class PdfText:
 
 
 def clean_title(title: object) -> str | None:
-    """The embedded /Title, if it decodes into something short and printable."""
+    """The embedded /Title (or a bookmark's), if it decodes into something short and printable."""
     if not isinstance(title, str):
         return None
     title = " ".join(title.split())
