@@ -126,6 +126,10 @@ _NOT_A_TITLE = re.compile(
 _LABEL = re.compile(r"^[A-Z][A-Z ]{1,30}:")  # "IN ATTENDANCE VIRTUALLY: ..."
 _SUBJECT = re.compile(r"\bSubject(?: matter)?\s*:\s*(.{5,160}?)(?=\s+[A-Z][A-Za-z ]{2,30}:|\n|$)")
 _WORD = re.compile(r"[a-z0-9]+")
+_DOCUMENT_KINDS = {
+    "report", "addendum", "plan", "update", "briefing", "response", "consultation", "review",
+    "edition", "version",
+}  # fmt: skip
 _TITLE_STOPWORDS = _SMALL_WORDS | {"from", "this", "that", "its", "their", "our"}
 
 
@@ -183,9 +187,17 @@ def _first_heading(head: str) -> str | None:
 
 
 def _continues(title: str, following: str) -> bool:
-    short = 0 < len(following.split()) <= 8 and not following.endswith(".")
+    """Whether the next cover paragraph is more of the same title: after a colon, in lower case,
+    a span of years, or the kind of document it is ("... Strategy 2019 - 2024" / "Consultation
+    report"), which a document about a strategy puts under the strategy's name."""
+    words = following.split()
+    if not words or following.endswith("."):
+        return False
+    if title.endswith(":"):
+        return len(words) <= 15
     years = re.fullmatch(r"(?:19|20)\d\d(?:\s*[-–/]\s*(?:19|20)?\d\d)?", following)
-    return short and (title.endswith(":") or following[:1].islower() or years is not None)
+    kind = len(words) <= 3 and words[-1].casefold() in _DOCUMENT_KINDS
+    return len(words) <= 8 and (following[:1].islower() or years is not None or kind)
 
 
 def _looks_like_title(text: str) -> bool:

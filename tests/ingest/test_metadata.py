@@ -40,6 +40,40 @@ def test_memo_subject_line_is_the_title() -> None:
     assert metadata.doc_type == "report"
 
 
+CONSULTATION_COVER = (
+    "Start Well, Live Well, Age Well:\n\nWest Sussex Joint Health and Wellbeing Strategy"
+    " 2019 – 2024\n\nConsultation report\n\nBackground"
+)
+
+
+@pytest.mark.parametrize(
+    ("cover", "title"),
+    [
+        (
+            CONSULTATION_COVER,
+            " ".join(CONSULTATION_COVER.split("\n\n")[:3]),
+        ),
+        (
+            "The Leeds Health\n\nand Wellbeing Strategy\n\n2023-2030\n\nBody.",
+            "The Leeds Health and Wellbeing Strategy 2023-2030",
+        ),
+        (
+            "Kent Integrated Care Strategy\n\nDelivery plan\n\nBody.",
+            "Kent Integrated Care Strategy Delivery plan",
+        ),
+        (
+            "Kent Integrated Care Strategy\n\nExecutive summary\n\nBody.",
+            "Kent Integrated Care Strategy",
+        ),
+        ("Kent Integrated Care Strategy\n\nForeword\n\nBody.", "Kent Integrated Care Strategy"),
+    ],
+)
+def test_a_title_broken_over_cover_paragraphs_is_joined(cover: str, title: str) -> None:
+    """A colon, lower case, years or the kind of document ("Consultation report") carry the
+    title on; a heading that opens the text ("Executive summary") does not."""
+    assert infer_metadata("cover.pdf", cover, None).title == title
+
+
 def test_shouted_cover_title_is_softened_but_acronyms_kept() -> None:
     text = "WEST SUSSEX JOINT DEMENTIA STRATEGY AND JSNA 2020 TO 2023 Developed with partners."
     assert (
@@ -174,6 +208,12 @@ def test_doc_type(source: str, text: str, doc_type: str | None) -> None:
 )
 def test_date(source: str, text: str, date: str | None) -> None:
     assert infer_metadata(source, text, None).date == date
+
+
+@pytest.mark.skipif(not LIBRARY.is_dir(), reason="needs ../shared/corpus/library")
+def test_real_consultation_report_is_not_titled_as_the_strategy_it_consulted_on() -> None:
+    document = read_document(LIBRARY / "JHWS-consultation-report-final.pdf", LIBRARY)
+    assert document.metadata.title.endswith("Strategy 2019 – 2024 Consultation report")
 
 
 @pytest.mark.skipif(not LIBRARY.is_dir(), reason="needs ../shared/corpus/library")
