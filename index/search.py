@@ -179,8 +179,15 @@ class Searcher:
         the spread reads when those cannot fill the top k."""
         owner = self.store.document_of_passage
         shown = {int(owner[n]) for n, _ in ranked}
-        fresh = [item for item in further if int(owner[item[0]]) not in shown]
-        return score_passages(self.cross_encoder, question, self._readable(fresh))
+        fresh = [n for n, _ in further if int(owner[n]) not in shown]
+        return self.score(question, fresh)
+
+    def score(self, question: str, numbers: list[int]) -> list[tuple[int, float]]:
+        """(number, cross-encoder score) of each passage read whole with its heading, as
+        re-ranking reads it; best first."""
+        return score_passages(
+            self.cross_encoder, question, self._readable([(n, 0.0) for n in numbers])
+        )
 
     def _readable(self, ranked: list[tuple[int, float]]) -> list[tuple[int, str, str]]:
         """(number, heading, text) of each, as the cross-encoder reads them."""
