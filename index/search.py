@@ -129,7 +129,10 @@ class Searcher:
         if reranking and ranked:
             mark = time.perf_counter()
             reranked = rerank(
-                self.cross_encoder, question, self._readable(ranked), self.settings.window_depth
+                self.cross_encoder,
+                question,
+                self._readable([n for n, _ in ranked]),
+                self.settings.window_depth,
             )
             ranked = reranked.top
             timings["rerank"] = ms_since(mark)
@@ -185,13 +188,11 @@ class Searcher:
     def score(self, question: str, numbers: list[int]) -> list[tuple[int, float]]:
         """(number, cross-encoder score) of each passage read whole with its heading, as
         re-ranking reads it; best first."""
-        return score_passages(
-            self.cross_encoder, question, self._readable([(n, 0.0) for n in numbers])
-        )
+        return score_passages(self.cross_encoder, question, self._readable(numbers))
 
-    def _readable(self, ranked: list[tuple[int, float]]) -> list[tuple[int, str, str]]:
+    def _readable(self, numbers: list[int]) -> list[tuple[int, str, str]]:
         """(number, heading, text) of each, as the cross-encoder reads them."""
-        return [(n, *self._heading_and_text(n)) for n, _ in ranked]
+        return [(n, *self._heading_and_text(n)) for n in numbers]
 
     def _heading_and_text(self, number: int) -> tuple[str, str]:
         """What the cross-encoder reads besides the passage: its document's title and section,
