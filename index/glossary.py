@@ -61,19 +61,41 @@ class Glossary:
         """The question followed by the other form of each term it mentions."""
         extra = []
         for term in self.acronyms_in(question):
-            for form in (term.expansion, term.acronym):
-                if not re.search(rf"(?<!\w){re.escape(form)}(?!\w)", question, re.IGNORECASE):
-                    extra.append(form)
-        return question if not extra else f"{question} ({'; '.join(extra)})"
+            extra += [f for f in (term.expansion, term.acronym) if not _contains(question, f)]
+        return _followed_by(question, extra)
+
+    def spelled_out(self, question: str) -> str:
+        """The question followed by what each acronym it writes stands for: how the cross-encoder
+        reads it, since it was not trained on this domain's acronyms ("s75", "LCN"). Unlike
+        `widen`, a term the question spells out gets no acronym: the passages a cross-encoder
+        reads spell terms out at least as often as they abbreviate them."""
+        extra = [
+            term.expansion
+            for term in self.terms
+            if _writes_acronym(term, question) and not _contains(question, term.expansion)
+        ]
+        return _followed_by(question, extra)
 
 
-def _mentions(term: Term, question: str) -> bool:
+def _followed_by(question: str, extra: list[str]) -> str:
+    return question if not extra else f"{question} ({'; '.join(extra)})"
+
+
+def _contains(question: str, form: str) -> bool:
+    return bool(re.search(rf"(?<!\w){re.escape(form)}(?!\w)", question, re.IGNORECASE))
+
+
+def _writes_acronym(term: Term, question: str) -> bool:
     for form in (term.acronym, *term.aliases):
         # Acronyms must match as written; forms with digits or lower case ("s75") match any case.
         flags = 0 if form.isupper() and len(form) > 1 else re.IGNORECASE
         if re.search(rf"(?<![\w&]){re.escape(form)}(?![\w&])", question, flags):
             return True
-    return bool(re.search(rf"(?<!\w){re.escape(term.expansion)}(?!\w)", question, re.IGNORECASE))
+    return False
+
+
+def _mentions(term: Term, question: str) -> bool:
+    return _writes_acronym(term, question) or _contains(question, term.expansion)
 
 
 @lru_cache(maxsize=1)

@@ -39,7 +39,8 @@ class Settings:
     rrf_k: int = 20
     dense_weight: float = 1.0
     bm25_weight: float = 1.0
-    # Widen questions with the other form of acronyms they use (BCF <-> Better Care Fund).
+    # Widen questions with the other form of acronyms they use (BCF <-> Better Care Fund), and
+    # let the cross-encoder read what the acronyms a question writes stand for.
     expand_acronyms: bool = True
     # Fused scores of passages from an organisation or document type the question names are
     # multiplied by 1 + this.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from index.build import build_index
 from index.glossary import default_glossary
 from index.search import open_searcher
-from index.settings import Settings
+from index.settings import Settings, load_settings
 
 
 def test_widening_adds_the_other_form_only():
@@ -14,6 +14,37 @@ def test_widening_adds_the_other_form_only():
     assert "BCF" in glossary.widen("How is the Better Care Fund spent?")
     assert glossary.widen("Is there ice on the roads?") == "Is there ice on the roads?"
     assert glossary.lookup("S75").expansion.startswith("Section 75")
+
+
+def test_the_cross_encoder_reads_what_a_written_acronym_stands_for():
+    glossary = default_glossary()
+    assert glossary.spelled_out("s75") == "s75 (Section 75 agreement)"
+    assert glossary.spelled_out("CQC on the ICS") == (
+        "CQC on the ICS (Care Quality Commission; Integrated Care System)"
+    )
+    # Spelled out already: the acronym is not added, unlike the keyword widening.
+    assert glossary.spelled_out("How is the Better Care Fund spent?") == (
+        "How is the Better Care Fund spent?"
+    )
+    assert glossary.spelled_out("Is there ice on the roads?") == "Is there ice on the roads?"
+
+
+def test_a_bare_acronym_finds_the_passage_that_spells_it_out(seeds_settings):
+    """ "s75" alone: the CQC assessment writes "section 75 agreements", never "s75"."""
+    searcher = open_searcher(seeds_settings)
+    response = searcher.search("s75", k=3)
+    assert response.answer.found, response.answer
+    first = response.results[0]
+    assert first.source == "cqc-gloucestershire-partnerships-and-communities.txt"
+    assert any("section 75 agreements" in h for h in first.highlights)
+    plain = open_searcher(
+        load_settings().with_overrides(
+            documents_dir=seeds_settings.documents_dir,
+            index_dir=seeds_settings.index_dir,
+            expand_acronyms=False,
+        )
+    )
+    assert not plain.search("s75", k=3).answer.found  # read as written, nothing answers it
 
 
 def test_an_acronym_finds_the_spelled_out_passage_and_the_reverse(tmp_path, embedder):
