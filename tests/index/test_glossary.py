@@ -5,7 +5,7 @@ from __future__ import annotations
 from index.build import build_index
 from index.glossary import default_glossary
 from index.search import open_searcher
-from index.settings import Settings, load_settings
+from index.settings import Settings
 
 
 def test_widening_adds_the_other_form_only():
@@ -37,13 +37,7 @@ def test_a_bare_acronym_finds_the_passage_that_spells_it_out(seeds_settings):
     first = response.results[0]
     assert first.source == "cqc-gloucestershire-partnerships-and-communities.txt"
     assert any("section 75 agreements" in h for h in first.highlights)
-    plain = open_searcher(
-        load_settings().with_overrides(
-            documents_dir=seeds_settings.documents_dir,
-            index_dir=seeds_settings.index_dir,
-            expand_acronyms=False,
-        )
-    )
+    plain = open_searcher(seeds_settings.with_overrides(expand_acronyms=False))
     assert not plain.search("s75", k=3).answer.found  # read as written, nothing answers it
 
 
