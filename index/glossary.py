@@ -24,6 +24,16 @@ class Term:
     aliases: tuple[str, ...] = ()
     note: str | None = None
 
+    def written_in(self, question: str) -> re.Match[str] | None:
+        """Where the question writes the acronym or an alias. Acronyms must match as written;
+        forms with digits or lower case ("s75") match any case."""
+        for form in (self.acronym, *self.aliases):
+            flags = 0 if form.isupper() and len(form) > 1 else re.IGNORECASE
+            match = re.search(rf"(?<![\w&]){re.escape(form)}(?![\w&])", question, flags)
+            if match:
+                return match
+        return None
+
 
 @dataclass(frozen=True)
 class Glossary:
@@ -72,7 +82,7 @@ class Glossary:
         extra = [
             term.expansion
             for term in self.terms
-            if _writes_acronym(term, question) and not _contains(question, term.expansion)
+            if term.written_in(question) is not None and not _contains(question, term.expansion)
         ]
         return _followed_by(question, extra)
 
@@ -85,17 +95,8 @@ def _contains(question: str, form: str) -> bool:
     return bool(re.search(rf"(?<!\w){re.escape(form)}(?!\w)", question, re.IGNORECASE))
 
 
-def _writes_acronym(term: Term, question: str) -> bool:
-    for form in (term.acronym, *term.aliases):
-        # Acronyms must match as written; forms with digits or lower case ("s75") match any case.
-        flags = 0 if form.isupper() and len(form) > 1 else re.IGNORECASE
-        if re.search(rf"(?<![\w&]){re.escape(form)}(?![\w&])", question, flags):
-            return True
-    return False
-
-
 def _mentions(term: Term, question: str) -> bool:
-    return _writes_acronym(term, question) or _contains(question, term.expansion)
+    return term.written_in(question) is not None or _contains(question, term.expansion)
 
 
 @lru_cache(maxsize=1)

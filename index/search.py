@@ -131,7 +131,7 @@ class Searcher:
             reranked = rerank(
                 self.cross_encoder,
                 self._as_read(question),
-                self._readable([n for n, _ in ranked]),
+                self.readable([n for n, _ in ranked]),
                 self.settings.window_depth,
             )
             ranked = reranked.top
@@ -188,7 +188,7 @@ class Searcher:
     def score(self, question: str, numbers: list[int]) -> list[tuple[int, float]]:
         """(number, cross-encoder score) of each passage read whole with its heading, as
         re-ranking reads it; best first."""
-        return score_passages(self.cross_encoder, self._as_read(question), self._readable(numbers))
+        return score_passages(self.cross_encoder, self._as_read(question), self.readable(numbers))
 
     def _as_read(self, question: str) -> str:
         """The question as the cross-encoder reads it: with its acronyms spelled out."""
@@ -196,7 +196,7 @@ class Searcher:
             return question
         return self.candidates.glossary.spelled_out(question)
 
-    def _readable(self, numbers: list[int]) -> list[tuple[int, str, str]]:
+    def readable(self, numbers: list[int]) -> list[tuple[int, str, str]]:
         """(number, heading, text) of each, as the cross-encoder reads them."""
         return [(n, *self._heading_and_text(n)) for n in numbers]
 

@@ -9,7 +9,9 @@ cross-encoder (as re-ranking reads them: title, section, passage), then ordered 
   logits higher when the fused order had it first.
 Each prints hit@1 / hit@5 / MRR@10 per file, then how the first-place misses of the
 cross-encoder's own order split: another passage of the answering document first, another
-document first, or no answer among the ten.
+document first, or no answer among the ten. `--read` sets how the cross-encoder reads the
+question: with the expansion of each acronym it writes after it (the engine's way), as
+typed, or with each acronym replaced by its expansion.
 
     python scripts/rerank_orders.py .precedent/corpus-index eval/library.jsonl eval/wide.jsonl
 """
@@ -25,6 +27,8 @@ import numpy as np
 
 from index.candidates import Filters
 from index.evaluate import load_questions, phrases_found
+from index.glossary import Glossary
+from index.rerank import score_passages
 from index.search import open_searcher
 from index.settings import load_settings
 
@@ -97,12 +101,30 @@ def first_place_misses(items: list[Scored]) -> str:
     return f"same document {same}, another document {other}, no answer in reach {unreached}"
 
 
+def replaced(glossary: Glossary, question: str) -> str:
+    """The question with the first written form of each acronym replaced by its expansion."""
+    for term in glossary.terms:
+        match = term.written_in(question)
+        if match and term.expansion.lower() not in question.lower():
+            question = question[: match.start()] + term.expansion + question[match.end() :]
+    return question
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("index", type=Path)
     parser.add_argument("questions", type=Path, nargs="+")
+    parser.add_argument(
+        "--read", choices=("spelled-out", "typed", "replaced"), default="spelled-out"
+    )
     args = parser.parse_args()
     searcher = open_searcher(load_settings().with_overrides(index_dir=args.index))
+    glossary = searcher.candidates.glossary
+    read = {
+        "spelled-out": glossary.spelled_out,
+        "typed": lambda question: question,
+        "replaced": lambda question: replaced(glossary, question),
+    }[args.read]
     passages = searcher.store.passages
     orders: dict[str, Order] = {"cross-encoder": by_blend(0.0, False)}
     orders |= {f"+ {w:g}·cosine": by_blend(w, False) for w in (2, 5, 10, 20)}
@@ -116,7 +138,8 @@ def main() -> None:
                 continue
             found = searcher.retrieve(question.question, searcher.settings.rerank_depth, Filters())
             numbers = [n for n, _ in found.top]
-            score = dict(searcher.score(question.question, numbers))
+            text = read(question.question)
+            score = dict(score_passages(searcher.cross_encoder, text, searcher.readable(numbers)))
             scored[path].append(
                 Scored(
                     [passages[n].source for n in numbers],
