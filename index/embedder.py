@@ -197,7 +197,7 @@ def configured_embedder(settings: Settings, shared: bool = True) -> Embedder:
         settings.device,
         settings.batch_size,
         settings.backend,
-        settings.index_dir.parent / "models",
+        settings.models_dir,
     )
 
 

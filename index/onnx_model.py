@@ -38,14 +38,16 @@ CHECK_TEXTS = (
 )
 
 
-def onnx_session(path: Path, threads: int) -> object:
-    """An onnxruntime session on the CPU; `threads` 0 lets it use every core."""
+def onnx_session(graph: Path | bytes, threads: int) -> object:
+    """An onnxruntime session on the CPU for a graph file or a serialised graph; `threads` 0
+    lets it use every core."""
     import onnxruntime
 
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
-    return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    model = graph if isinstance(graph, bytes) else str(graph)
+    return onnxruntime.InferenceSession(model, options, providers=["CPUExecutionProvider"])
 
 
 @dataclass
@@ -235,7 +237,7 @@ def export_question_model(
         difference = float(np.abs(exported.encode(texts, 8, one_thread=True) - expected).max())
         if difference > TOLERANCE:
             return None
-        _replace_text(files.tokenizer, exported.tokenizer.to_str())
+        replace_text(files.tokenizer, exported.tokenizer.to_str())
         os.replace(graph, files.graph)
     finally:
         graph.unlink(missing_ok=True)  # a failed or refused export leaves nothing behind
@@ -247,11 +249,11 @@ def export_question_model(
         "max_tokens": exported.max_tokens,
         "largest_difference": difference,
     }
-    _replace_text(files.card, json.dumps(card, indent=1))
+    replace_text(files.card, json.dumps(card, indent=1))
     return OnnxModel(files.graph, exported.tokenizer, exported.dimension, exported.max_tokens)
 
 
-def _replace_text(path: Path, text: str) -> None:
+def replace_text(path: Path, text: str) -> None:
     """Write `path` whole or not at all, so a reader never sees half of it."""
     partial = path.with_name(f"{path.name}.{os.getpid()}")
     partial.write_text(text, encoding="utf-8")

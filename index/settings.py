@@ -99,6 +99,11 @@ class Settings:
     file_timeout_seconds: float = 300.0
     reader_memory_mb: float = 1024.0
 
+    @property
+    def models_dir(self) -> Path:
+        """Beside the index: what is made here once from the models (ONNX copies, exports)."""
+        return self.index_dir.parent / "models"
+
     def with_overrides(self, **values: object) -> Settings:
         """A copy with the given non-None values replaced (for command-line options)."""
         return replace(self, **{k: v for k, v in values.items() if v is not None})

@@ -1,0 +1,118 @@
+"""Int8 weights stored unsigned, so that every CPU computes an int8 model's products exactly.
+
+An int8 ONNX export multiplies unsigned 8-bit activations by signed 8-bit weights
+(`MatMulInteger`). On an x86 CPU with AVX2 but without VNNI (AMD Zen 3, most Intel before Ice
+Lake) onnxruntime runs that product with an instruction that adds each pair of products in
+16 bits, and pairs past 32,767 saturate: the same question and passage score differently from
+one machine to another, and worse (BENCHMARKS.md: held-out hit@1 0.591 with VNNI, 0.500 without).
+Stored as unsigned weights with a zero point 128 higher, every product is the same number,
+and onnxruntime's unsigned-by-unsigned kernel never saturates on any CPU.
+
+The copy is written once beside the index (`onnx` takes about a second to import, too long
+for every `precedent ask`) and used while the source files are unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from index.onnx_model import model_fingerprint, replace_text
+
+FORMAT = 1
+
+
+def exact_graph(source: Path, cache_dir: Path | None) -> Path | bytes:
+    """The ONNX graph to run for the model file `source`: a kept unsigned copy in `cache_dir`,
+    `source` itself when it has no signed weights, or the copy in memory when it cannot be kept."""
+    if cache_dir is None:
+        return _unsigned_bytes(source) or source
+    stem = cache_dir / f"{source.parent.name}-{_folder_key(source.parent)}-unsigned"
+    graph, card = Path(f"{stem}.onnx"), Path(f"{stem}.json")
+    fingerprint = model_fingerprint(str(source.parent))
+    kept = _read_card(card)
+    if kept.get("format") == FORMAT and kept.get("fingerprint") == fingerprint:
+        if not kept.get("converted"):
+            return source
+        if graph.is_file():
+            return graph
+    unsigned = _unsigned_bytes(source)
+    partial = graph.with_name(f"{graph.name}.{os.getpid()}")
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        if unsigned:
+            partial.write_bytes(unsigned)
+            os.replace(partial, graph)
+        record = {"format": FORMAT, "source": str(source), "fingerprint": fingerprint}
+        replace_text(card, json.dumps(record | {"converted": bool(unsigned)}, indent=1))
+    except OSError:  # a read-only or full models folder: the next process makes it again
+        if partial.exists():  # a write cut short
+            partial.unlink()
+        return unsigned or source
+    return graph if unsigned else source
+
+
+def unsigned_model(model: object) -> int:
+    """Store each signed int8 weight of the model's `MatMulInteger` nodes (an `onnx.ModelProto`)
+    as unsigned, with its zero point, in place; the count of weights changed. A tensor that any
+    other node also reads is left as it is."""
+    import numpy as np
+    from onnx import TensorProto, numpy_helper
+
+    tensors = {tensor.name: tensor for tensor in model.graph.initializer}
+    readers: dict[str, int] = {}
+    for node in model.graph.node:
+        for name in node.input:
+            readers[name] = readers.get(name, 0) + 1
+    products = [
+        node
+        for node in model.graph.node
+        if node.op_type == "MatMulInteger"
+        and node.input[1] in tensors
+        and tensors[node.input[1]].data_type == TensorProto.INT8
+    ]
+    by_weight: dict[str, list] = {}
+    for node in products:
+        by_weight.setdefault(node.input[1], []).append(node)
+    changed = 0
+    for weight, nodes in by_weight.items():
+        points = {node.input[3] if len(node.input) > 3 else "" for node in nodes}
+        if readers[weight] != len(nodes) or len(points) != 1:
+            continue
+        point = points.pop()
+        if point and (point not in tensors or readers[point] != len(nodes)):
+            continue
+        if not point:  # no zero point given: it is 0
+            point = f"{weight}_zero_point"
+            model.graph.initializer.append(numpy_helper.from_array(np.array(0, np.int8), point))
+            tensors[point] = model.graph.initializer[-1]
+            for node in nodes:
+                node.input.extend([""] * (4 - len(node.input)))
+                node.input[3] = point
+        for name in (weight, point):
+            values = numpy_helper.to_array(tensors[name]).astype(np.int16) + 128
+            tensors[name].CopyFrom(numpy_helper.from_array(values.astype(np.uint8), name))
+        changed += 1
+    return changed
+
+
+def _unsigned_bytes(source: Path) -> bytes | None:
+    """The serialised unsigned copy of `source`, or None when it has no signed int8 weights."""
+    import onnx
+
+    model = onnx.load(str(source))
+    return model.SerializeToString() if unsigned_model(model) else None
+
+
+def _folder_key(folder: Path) -> str:
+    """A short name for the folder a model file is in, so two models never share a copy."""
+    return hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:12]
+
+
+def _read_card(card: Path) -> dict:
+    try:
+        return json.loads(card.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
