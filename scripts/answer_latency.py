@@ -34,11 +34,13 @@ def answer_times(path: str) -> None:
 
 def pair_cost(index_dir: str, count: int = 60) -> None:
     """Question + title + passage pairs, one run each, as the re-ranking stage scores them."""
-    from index.rerank import DEFAULT_RERANKER, load_cross_encoder
+    from index.rerank import load_cross_encoder
+    from index.settings import load_settings
     from index.store import open_store
 
-    store = open_store(Path(index_dir))
-    encoder = load_cross_encoder(DEFAULT_RERANKER)
+    settings = load_settings().with_overrides(index_dir=Path(index_dir))
+    store = open_store(settings.index_dir)
+    encoder = load_cross_encoder(settings.rerank_model, cache_dir=settings.models_dir)
     question = "How are district councils involved in prevention?"
     step = max(1, len(store.passages) // count)
     texts = []
