@@ -4,7 +4,8 @@ An int8 ONNX export multiplies unsigned 8-bit activations by signed 8-bit weight
 (`MatMulInteger`). On an x86 CPU with AVX2 but without VNNI (AMD Zen 3, most Intel before Ice
 Lake) onnxruntime runs that product with an instruction that adds each pair of products in
 16 bits, and pairs past 32,767 saturate: the same question and passage score differently from
-one machine to another, and worse (BENCHMARKS.md: held-out hit@1 0.591 with VNNI, 0.500 without).
+one machine to another (BENCHMARKS.md, "The same scores on every processor": held-out hit@1
+0.500 on such a machine against the 0.591 recorded on another, which the copy gives back).
 Stored as unsigned weights with a zero point 128 higher, every product is the same number,
 and onnxruntime's unsigned-by-unsigned kernel never saturates on any CPU.
 
