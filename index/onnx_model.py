@@ -199,10 +199,7 @@ class _QuestionFiles:
 def load_question_model(name: str, path: str, folder: Path) -> OnnxModel | None:
     """The exact fp32 export of this model's files, if an ingest has made one; else None."""
     files = _QuestionFiles.of(name, folder)
-    try:
-        card = json.loads(files.card.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+    card = read_card(files.card)
     fingerprint = model_fingerprint(path)
     if (
         card.get("format") != QUESTION_EXPORT_FORMAT
@@ -237,7 +234,7 @@ def export_question_model(
         difference = float(np.abs(exported.encode(texts, 8, one_thread=True) - expected).max())
         if difference > TOLERANCE:
             return None
-        replace_text(files.tokenizer, exported.tokenizer.to_str())
+        replace_file(files.tokenizer, exported.tokenizer.to_str())
         os.replace(graph, files.graph)
     finally:
         graph.unlink(missing_ok=True)  # a failed or refused export leaves nothing behind
@@ -249,12 +246,28 @@ def export_question_model(
         "max_tokens": exported.max_tokens,
         "largest_difference": difference,
     }
-    replace_text(files.card, json.dumps(card, indent=1))
+    replace_file(files.card, json.dumps(card, indent=1))
     return OnnxModel(files.graph, exported.tokenizer, exported.dimension, exported.max_tokens)
 
 
-def replace_text(path: Path, text: str) -> None:
-    """Write `path` whole or not at all, so a reader never sees half of it."""
+def replace_file(path: Path, content: str | bytes) -> None:
+    """Write `path` whole or not at all, so a reader never sees half of it; a write cut short
+    (a full disk) leaves nothing behind."""
     partial = path.with_name(f"{path.name}.{os.getpid()}")
-    partial.write_text(text, encoding="utf-8")
-    os.replace(partial, path)
+    try:
+        if isinstance(content, bytes):
+            partial.write_bytes(content)
+        else:
+            partial.write_text(content, encoding="utf-8")
+        os.replace(partial, path)
+    finally:
+        if partial.exists():
+            partial.unlink()
+
+
+def read_card(path: Path) -> dict:
+    """The JSON card an export was kept with; empty when there is none (or it is unreadable)."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}

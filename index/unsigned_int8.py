@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
+from collections import Counter
 from pathlib import Path
 
-from index.onnx_model import model_fingerprint, replace_text
+import numpy as np
+
+from index.onnx_model import model_fingerprint, read_card, replace_file
 
 FORMAT = 1
 
@@ -33,24 +35,20 @@ def exact_graph(source: Path, cache_dir: Path | None) -> Path | bytes:
     stem = cache_dir / f"{source.parent.name}-{_folder_key(source.parent)}-unsigned"
     graph, card = Path(f"{stem}.onnx"), Path(f"{stem}.json")
     fingerprint = model_fingerprint(str(source.parent))
-    kept = _read_card(card)
+    kept = read_card(card)
     if kept.get("format") == FORMAT and kept.get("fingerprint") == fingerprint:
         if not kept.get("converted"):
             return source
         if graph.is_file():
             return graph
     unsigned = _unsigned_bytes(source)
-    partial = graph.with_name(f"{graph.name}.{os.getpid()}")
+    record = {"format": FORMAT, "source": str(source), "fingerprint": fingerprint}
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         if unsigned:
-            partial.write_bytes(unsigned)
-            os.replace(partial, graph)
-        record = {"format": FORMAT, "source": str(source), "fingerprint": fingerprint}
-        replace_text(card, json.dumps(record | {"converted": bool(unsigned)}, indent=1))
+            replace_file(graph, unsigned)
+        replace_file(card, json.dumps(record | {"converted": bool(unsigned)}, indent=1))
     except OSError:  # a read-only or full models folder: the next process makes it again
-        if partial.exists():  # a write cut short
-            partial.unlink()
         return unsigned or source
     return graph if unsigned else source
 
@@ -59,30 +57,21 @@ def unsigned_model(model: object) -> int:
     """Store each signed int8 weight of the model's `MatMulInteger` nodes (an `onnx.ModelProto`)
     as unsigned, with its zero point, in place; the count of weights changed. A tensor that any
     other node also reads is left as it is."""
-    import numpy as np
     from onnx import TensorProto, numpy_helper
 
     tensors = {tensor.name: tensor for tensor in model.graph.initializer}
-    readers: dict[str, int] = {}
-    for node in model.graph.node:
-        for name in node.input:
-            readers[name] = readers.get(name, 0) + 1
-    products = [
-        node
-        for node in model.graph.node
-        if node.op_type == "MatMulInteger"
-        and node.input[1] in tensors
-        and tensors[node.input[1]].data_type == TensorProto.INT8
-    ]
+    readers = Counter(name for node in model.graph.node for name in node.input)
     by_weight: dict[str, list] = {}
-    for node in products:
-        by_weight.setdefault(node.input[1], []).append(node)
+    for node in model.graph.node:
+        weight = node.input[1] if node.op_type == "MatMulInteger" else None
+        if weight in tensors and tensors[weight].data_type == TensorProto.INT8:
+            by_weight.setdefault(weight, []).append(node)
     changed = 0
     for weight, nodes in by_weight.items():
         points = {node.input[3] if len(node.input) > 3 else "" for node in nodes}
-        if readers[weight] != len(nodes) or len(points) != 1:
+        point = points.pop() if len(points) == 1 else None
+        if readers[weight] != len(nodes) or point is None:
             continue
-        point = points.pop()
         if point and (point not in tensors or readers[point] != len(nodes)):
             continue
         if not point:  # no zero point given: it is 0
@@ -99,6 +88,31 @@ def unsigned_model(model: object) -> int:
     return changed
 
 
+def product_model(weights: np.ndarray, zero_point: bool = True) -> object:
+    """A one-node graph multiplying uint8 activations `a` by these int8 weights, as int8 exports
+    do: what the tests and `scripts/int8_products.py` run to see a CPU's arithmetic."""
+    from onnx import TensorProto, helper, numpy_helper
+
+    inputs = ["a", "b", "a_zero", "b_zero"] if zero_point else ["a", "b"]
+    tensors = [numpy_helper.from_array(weights.astype(np.int8), "b")]
+    if zero_point:
+        tensors += [
+            numpy_helper.from_array(np.array(0, np.uint8), "a_zero"),
+            numpy_helper.from_array(np.array(0, np.int8), "b_zero"),
+        ]
+    rows, columns = weights.shape
+    graph = helper.make_graph(
+        [helper.make_node("MatMulInteger", inputs, ["y"])],
+        "product",
+        [helper.make_tensor_value_info("a", TensorProto.UINT8, [None, rows])],
+        [helper.make_tensor_value_info("y", TensorProto.INT32, [None, columns])],
+        tensors,
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    model.ir_version = 8  # read by every onnxruntime this project allows
+    return model
+
+
 def _unsigned_bytes(source: Path) -> bytes | None:
     """The serialised unsigned copy of `source`, or None when it has no signed int8 weights."""
     import onnx
@@ -110,10 +124,3 @@ def _unsigned_bytes(source: Path) -> bytes | None:
 def _folder_key(folder: Path) -> str:
     """A short name for the folder a model file is in, so two models never share a copy."""
     return hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:12]
-
-
-def _read_card(card: Path) -> dict:
-    try:
-        return json.loads(card.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}

@@ -42,7 +42,7 @@ def ingested(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 def test_ingest_leaves_an_export_that_gives_pytorchs_vectors(
     ingested: Settings, embedder: Embedder
 ) -> None:
-    fresh = load_embedder.__wrapped__(DEFAULT_MODEL, cache_dir=ingested.index_dir.parent / "models")
+    fresh = load_embedder.__wrapped__(DEFAULT_MODEL, cache_dir=ingested.models_dir)
     assert fresh.questions is not None
     assert "model" not in fresh.__dict__  # PyTorch was not needed to load it
     assert (fresh.identity, fresh.dimension, fresh.max_tokens) == (
@@ -61,7 +61,7 @@ def test_ingest_leaves_an_export_that_gives_pytorchs_vectors(
 def test_search_through_the_export_ranks_as_pytorch_does(
     ingested: Settings, embedder: Embedder
 ) -> None:
-    fresh = load_embedder.__wrapped__(DEFAULT_MODEL, cache_dir=ingested.index_dir.parent / "models")
+    fresh = load_embedder.__wrapped__(DEFAULT_MODEL, cache_dir=ingested.models_dir)
     store = open_store(ingested.index_dir)
     exported = Searcher(store, fresh, ingested)
     pytorch = Searcher(store, load_embedder.__wrapped__(DEFAULT_MODEL), ingested)

@@ -7,35 +7,19 @@ import os
 import numpy as np
 import onnx
 import pytest
-from onnx import TensorProto, helper, numpy_helper
+from onnx import TensorProto
 
 from index.onnx_model import onnx_session
 from index.rerank import DEFAULT_RERANKER, OnnxCrossEncoder, bundled_folder
-from index.unsigned_int8 import exact_graph, unsigned_model
+from index.unsigned_int8 import exact_graph, product_model, unsigned_model
 
 DEPTH = 64  # products summed per output: pairs of 255 x 127 overflow a 16-bit sum
 
 
 def product_graph(folder, weights: np.ndarray, zero_point: bool = True):
     """A model file multiplying uint8 activations by int8 weights, as int8 exports do."""
-    inputs = ["a", "b", "a_zero", "b_zero"] if zero_point else ["a", "b"]
-    tensors = [numpy_helper.from_array(weights, "b")]
-    if zero_point:
-        tensors += [
-            numpy_helper.from_array(np.array(0, np.uint8), "a_zero"),
-            numpy_helper.from_array(np.array(0, np.int8), "b_zero"),
-        ]
-    graph = helper.make_graph(
-        [helper.make_node("MatMulInteger", inputs, ["y"])],
-        "product",
-        [helper.make_tensor_value_info("a", TensorProto.UINT8, [None, DEPTH])],
-        [helper.make_tensor_value_info("y", TensorProto.INT32, [None, weights.shape[1]])],
-        tensors,
-    )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
-    model.ir_version = 8
     folder.mkdir(parents=True, exist_ok=True)
-    onnx.save(model, str(folder / "model.onnx"))
+    onnx.save(product_model(weights, zero_point), str(folder / "model.onnx"))
     return folder / "model.onnx"
 
 
