@@ -93,8 +93,12 @@ class CandidateFinder:
         self.glossary = default_glossary()
         self.mentions = MentionFinder.for_documents(store.manifest.documents)
 
-    def find(self, question: str, depth: int, filters: Filters, method: Method) -> Candidates:
-        """The best `depth` distinct passages by `method`'s first stage."""
+    def find(
+        self, question: str, depth: int, filters: Filters, method: Method, pool: int | None = None
+    ) -> Candidates:
+        """The best `depth` distinct passages by `method`'s first stage, each retriever giving
+        its best `pool` (the `candidates` setting, or `depth` where that is more): the pool
+        changes the fused order, since a passage both retrievers find gains from both."""
         timings: dict[str, float] = {}
         started = time.perf_counter()
         engine = method.startswith("hybrid")  # the baselines see the question exactly as asked
@@ -108,7 +112,7 @@ class CandidateFinder:
             return Candidates(query, [], np.empty(0, dtype=np.float32), timings)
         keyword_ranked: list[tuple[int, float]] = []
         dense_ranked: list[tuple[int, float]] = []
-        pool = max(self.settings.candidates, depth)
+        pool = pool or max(self.settings.candidates, depth)
         if method != "dense":
             mark = time.perf_counter()
             keyword_ranked = self._keyword(widened, allowed, pool)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
@@ -204,12 +204,22 @@ def rerank(
     question: str,
     candidates: list[tuple[int, str, str]],
     window_depth: int,
+    deeper: Callable[[float], list[tuple[int, str, str]]] | None = None,
 ) -> Reranked:
-    """Score every candidate (number, heading, text) whole; then score the windows of the best
-    `window_depth`, which both rank them (a passage scores as well as its best window) and
-    name what to highlight, and the best window's two sentences alone, to know which of them
-    to quote and cite. The heading is read with the passage, each window and each sentence."""
-    final = dict(score_passages(encoder, question, candidates))
+    """Score every candidate (number, heading, text) whole, and the candidates `deeper` gives
+    for the best score (those worth reading before settling for it; none, mostly). Then score
+    the windows of the best `window_depth`, which both rank them (a passage scores as well as
+    its best window) and name what to highlight, and the best window's two sentences alone, to
+    know which of them to quote and cite. The heading is read with the passage, each window
+    and each sentence."""
+    scored = score_passages(encoder, question, candidates)
+    further = deeper(scored[0][1]) if scored and deeper is not None else []
+    if further:
+        candidates = candidates + further
+        scored = sorted(
+            scored + score_passages(encoder, question, further), key=lambda item: -item[1]
+        )
+    final = dict(scored)
     texts = {number: (heading, text) for number, heading, text in candidates}
     windows: dict[int, tuple[list[str], float]] = {}
     for number in list(final)[:window_depth]:

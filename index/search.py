@@ -128,13 +128,17 @@ class Searcher:
         ranked, further = found.top[:depth], found.top[depth:]
         if reranking and ranked:
             mark = time.perf_counter()
+            numbers = [n for n, _ in ranked]
             reranked = rerank(
                 self.cross_encoder,
                 self._as_read(question),
-                self.readable([n for n, _ in ranked]),
+                self.readable(numbers),
                 self.settings.window_depth,
+                deeper=partial(self._before_not_found, question, filters, depth + beyond, numbers),
             )
             ranked = reranked.top
+            read = {n for n, _ in ranked}
+            further = [c for c in further if c[0] not in read][:beyond]
             timings["rerank"] = ms_since(mark)
 
         if method.startswith("hybrid"):
@@ -169,6 +173,21 @@ class Searcher:
         answer = self._answer(method, question, results, reranked)
         timings["answer"] = ms_since(mark)
         return Response(question, ms_since(started), answer, results, timings, method)
+
+    def _before_not_found(
+        self, question: str, filters: Filters, found: int, read: list[int], best: float
+    ) -> list[tuple[int, str, str]]:
+        """When the best of the passages `read` would be "not found", the first stage's further
+        candidates down to `not_found_depth`, fused from the same pools as the `found` first
+        ones: a paraphrase's answer can lie deeper, and the cost falls only on questions that
+        would otherwise get no answer."""
+        depth = self.settings.not_found_depth
+        if best >= self.settings.rerank_threshold or depth <= len(read):
+            return []
+        pool = max(self.settings.candidates, found)
+        deeper = self.candidates.find(question, depth, filters, "hybrid+rerank", pool=pool)
+        seen = set(read)
+        return self.readable([n for n, _ in deeper.top if n not in seen])
 
     def _weak(self, logit: float) -> bool:
         """A cross-encoder score that would be shown as a weak match."""

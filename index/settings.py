@@ -85,6 +85,10 @@ class Settings:
     # fused candidates are read, and those of documents not yet among them scored, to take
     # the places held-back passages would fill (0: none).
     spread_depth: int = 5
+    # Where none of the re-ranked candidates would answer (best logit under the threshold),
+    # the cross-encoder reads the first stage's candidates down to this many before the
+    # engine says "not found" (at most rerank_depth: never more).
+    not_found_depth: int = 50
     # Passages whose embeddings are at least this similar are shown once; so is a passage
     # with at least this share of its five-word runs in one already shown (the same text cut
     # at other places in another edition or a copy: the embeddings then differ more; 0: off).

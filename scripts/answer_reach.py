@@ -1,8 +1,10 @@
 """Where each missed answer stands: for every single-answer question whose answer is not in
-the engine's top 5, each answering passage's rank in the fused, BM25 and dense orders (of all
-passages; "-" past 300) and the cross-encoder's score for it, with the place it would take
-among the engine's top 10 if it were re-ranked. It tells a question the first stage does not
-reach from one the cross-encoder would not put first anyway.
+the engine's top 5, each answering passage's rank in the fused, BM25 and dense orders and the
+cross-encoder's score for it, with the place it would take among the engine's top 10 if it
+were re-ranked. It tells a question the first stage does not reach from one the
+cross-encoder would not put first anyway. The fused order is the engine's own, from each
+retriever's best `candidates` (50), so "-" there means neither retriever's pool holds it;
+BM25 and dense are ranked to 300.
 
     python scripts/answer_reach.py .precedent/corpus-index eval/library.jsonl eval/wide.jsonl
 """
@@ -42,9 +44,17 @@ def main() -> None:
             if not answering:
                 print(f"{question.id:<9} no passage holds an expected phrase")
                 continue
+            pool = searcher.settings.candidates
             orders = {
                 method: [
-                    n for n, _ in searcher.retrieve(question.question, DEPTH, Filters(), method).top
+                    n
+                    for n, _ in searcher.candidates.find(
+                        question.question,
+                        2 * pool if method == "hybrid" else DEPTH,
+                        Filters(),
+                        method,
+                        pool=pool if method == "hybrid" else DEPTH,
+                    ).top
                 ]
                 for method in ("hybrid", "bm25", "dense")
             }
