@@ -74,3 +74,33 @@ def test_unanswerable_question_says_so(searcher):
     response = searcher.search("What time does the swimming pool open on Sundays?")
     assert not response.answer.found
     assert "Nothing in the library" in response.answer.text
+
+
+def test_the_engine_reads_deeper_before_saying_not_found(seeds_settings, monkeypatch):
+    """A question nothing answers has the first stage's candidates read down to
+    `not_found_depth` before "not found"; an answered one costs no more pairs."""
+    from dataclasses import replace
+
+    searcher = open_searcher(replace(seeds_settings, not_found_depth=30))
+    encoder = searcher.cross_encoder
+    scored: list[int] = []
+    score = encoder.score
+    monkeypatch.setattr(
+        encoder, "score", lambda q, texts: scored.append(len(texts)) or score(q, texts)
+    )
+
+    unanswerable = searcher.search("What time does the swimming pool open on Sundays?")
+    assert not unanswerable.answer.found
+    assert scored[:2] == [10, 20]  # the ten re-ranked, then the next twenty before "not found"
+
+    scored.clear()
+    answered = searcher.search(
+        "What did Medway's committee note about the integrated care strategy?"
+    )
+    assert answered.answer.found
+    assert scored[0] == 10 and 20 not in scored
+
+    scored.clear()
+    searcher = open_searcher(replace(seeds_settings, not_found_depth=0))
+    searcher.search("What time does the swimming pool open on Sundays?")
+    assert scored[0] == 10 and 20 not in scored
