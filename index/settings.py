@@ -87,7 +87,7 @@ class Settings:
     spread_depth: int = 5
     # Where none of the re-ranked candidates would answer (best logit under the threshold),
     # the cross-encoder reads the first stage's candidates down to this many before the
-    # engine says "not found" (at most rerank_depth: never more).
+    # engine says "not found" (0, or no more than rerank_depth: the ten alone).
     not_found_depth: int = 50
     # Passages whose embeddings are at least this similar are shown once; so is a passage
     # with at least this share of its five-word runs in one already shown (the same text cut
