@@ -81,6 +81,7 @@ class Candidates:
     top: list[tuple[int, float]]  # (passage number, fused score), best first
     similarities: np.ndarray  # cosine similarity of each to the question
     timings: dict[str, float]
+    pool: int = 0  # how many passages each retriever gave the fusion
 
 
 class CandidateFinder:
@@ -94,25 +95,31 @@ class CandidateFinder:
         self.mentions = MentionFinder.for_documents(store.manifest.documents)
 
     def find(
-        self, question: str, depth: int, filters: Filters, method: Method, pool: int | None = None
+        self,
+        question: str,
+        depth: int,
+        filters: Filters,
+        method: Method,
+        like: Candidates | None = None,
     ) -> Candidates:
         """The best `depth` distinct passages by `method`'s first stage, each retriever giving
-        its best `pool` (the `candidates` setting, or `depth` where that is more): the pool
-        changes the fused order, since a passage both retrievers find gains from both."""
+        its best `candidates` (or `depth` where that is more). `like`, an earlier search of the
+        same question, gives its vector and its pool instead: the pool changes the fused order,
+        since a passage both retrievers find gains from both, so a deeper look keeps it."""
         timings: dict[str, float] = {}
         started = time.perf_counter()
         engine = method.startswith("hybrid")  # the baselines see the question exactly as asked
         widened = (
             self.glossary.widen(question) if engine and self.settings.expand_acronyms else question
         )
-        query = self.embedder.encode_query(widened)
+        query = like.query if like is not None else self.embedder.encode_query(widened)
         timings["encode"] = ms_since(started)
         allowed = self._allowed(filters)
         if allowed is not None and not len(allowed):
             return Candidates(query, [], np.empty(0, dtype=np.float32), timings)
         keyword_ranked: list[tuple[int, float]] = []
         dense_ranked: list[tuple[int, float]] = []
-        pool = pool or max(self.settings.candidates, depth)
+        pool = like.pool if like is not None else max(self.settings.candidates, depth)
         if method != "dense":
             mark = time.perf_counter()
             keyword_ranked = self._keyword(widened, allowed, pool)
@@ -130,7 +137,7 @@ class CandidateFinder:
         top, vectors = self._distinct(ranked, depth)
         similarities = np.array(vectors) @ query if top else np.empty(0)
         timings["fusion"] = ms_since(mark)
-        return Candidates(query, top, np.asarray(similarities, dtype=np.float32), timings)
+        return Candidates(query, top, np.asarray(similarities, dtype=np.float32), timings, pool)
 
     def _allowed(self, filters: Filters) -> np.ndarray | None:
         if not filters:

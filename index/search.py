@@ -134,7 +134,7 @@ class Searcher:
                 self._as_read(question),
                 self.readable(numbers),
                 self.settings.window_depth,
-                deeper=partial(self._before_not_found, question, filters, depth + beyond, numbers),
+                deeper=partial(self._before_not_found, question, filters, found, numbers),
             )
             ranked = reranked.top
             read = {n for n, _ in ranked}
@@ -175,17 +175,16 @@ class Searcher:
         return Response(question, ms_since(started), answer, results, timings, method)
 
     def _before_not_found(
-        self, question: str, filters: Filters, found: int, read: list[int], best: float
+        self, question: str, filters: Filters, found: Candidates, read: list[int], best: float
     ) -> list[tuple[int, str, str]]:
         """When the best of the passages `read` would be "not found", the first stage's further
-        candidates down to `not_found_depth`, fused from the same pools as the `found` first
-        ones: a paraphrase's answer can lie deeper, and the cost falls only on questions that
-        would otherwise get no answer."""
+        candidates down to `not_found_depth`, fused from the same pools as those `found` first:
+        a paraphrase's answer can lie deeper, and the cost falls only on questions that would
+        otherwise get no answer."""
         depth = self.settings.not_found_depth
         if best >= self.settings.rerank_threshold or depth <= len(read):
             return []
-        pool = max(self.settings.candidates, found)
-        deeper = self.candidates.find(question, depth, filters, "hybrid+rerank", pool=pool)
+        deeper = self.candidates.find(question, depth, filters, "hybrid+rerank", like=found)
         seen = set(read)
         return self.readable([n for n, _ in deeper.top if n not in seen])
 

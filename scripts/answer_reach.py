@@ -44,16 +44,16 @@ def main() -> None:
             if not answering:
                 print(f"{question.id:<9} no passage holds an expected phrase")
                 continue
-            pool = searcher.settings.candidates
+            engine = searcher.retrieve(question.question, 1)  # the engine's own pools
             orders = {
                 method: [
                     n
                     for n, _ in searcher.candidates.find(
                         question.question,
-                        2 * pool if method == "hybrid" else DEPTH,
+                        2 * engine.pool if method == "hybrid" else DEPTH,
                         Filters(),
                         method,
-                        pool=pool if method == "hybrid" else DEPTH,
+                        like=engine if method == "hybrid" else None,
                     ).top
                 ]
                 for method in ("hybrid", "bm25", "dense")

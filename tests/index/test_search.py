@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -79,8 +80,6 @@ def test_unanswerable_question_says_so(searcher):
 def test_the_engine_reads_deeper_before_saying_not_found(seeds_settings, monkeypatch):
     """A question nothing answers has the first stage's candidates read down to
     `not_found_depth` before "not found"; an answered one costs no more pairs."""
-    from dataclasses import replace
-
     searcher = open_searcher(replace(seeds_settings, not_found_depth=30))
     encoder = searcher.cross_encoder
     scored: list[int] = []
