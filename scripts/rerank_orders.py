@@ -6,7 +6,9 @@ cross-encoder (as re-ranking reads them: title, section, passage), then ordered 
 - that score plus w times the passage's cosine similarity to the question, or its z-score
   among the ten;
 - the cross-encoder, but a passage goes before one of its own document scored up to delta
-  logits higher when the fused order had it first.
+  logits higher when the fused order had it first;
+- the cross-encoder over the fused first d only, the rest left in fused order: what a
+  shallower `rerank_depth` would give.
 Each prints hit@1 / hit@5 / MRR@10 per file, then how the first-place misses of the
 cross-encoder's own order split: another passage of the answering document first, another
 document first, or no answer among the ten. `--read` sets how the cross-encoder reads the
@@ -74,6 +76,14 @@ def by_fused_within_document(delta: float) -> Order:
     return order
 
 
+def by_depth(depth: int) -> Order:
+    def order(item: Scored) -> list[int]:
+        head = sorted(range(depth), key=lambda i: -item.scores[i])
+        return head + list(range(depth, len(item.scores)))
+
+    return order
+
+
 def figures(items: list[Scored], order: Order) -> str:
     ranks = []
     for item in items:
@@ -130,6 +140,8 @@ def main() -> None:
     orders |= {f"+ {w:g}·cosine": by_blend(w, False) for w in (2, 5, 10, 20)}
     orders |= {f"+ {w:g}·z(cosine)": by_blend(w, True) for w in (0.5, 1, 2)}
     orders |= {f"fused within document, δ {d:g}": by_fused_within_document(d) for d in (0.5, 1)}
+    depth = searcher.settings.rerank_depth
+    orders |= {f"cross-encoder over the first {d}": by_depth(d) for d in range(5, depth)}
     scored: dict[Path, list[Scored]] = {}
     for path in args.questions:
         scored[path] = []
