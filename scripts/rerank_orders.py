@@ -78,8 +78,8 @@ def by_fused_within_document(delta: float) -> Order:
 
 def by_depth(depth: int) -> Order:
     def order(item: Scored) -> list[int]:
-        head = sorted(range(depth), key=lambda i: -item.scores[i])
-        return head + list(range(depth, len(item.scores)))
+        head = sorted(range(min(depth, len(item.scores))), key=lambda i: -item.scores[i])
+        return head + list(range(len(head), len(item.scores)))
 
     return order
 
