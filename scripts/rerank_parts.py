@@ -1,6 +1,8 @@
 """Answer time over a questions file, with the re-rank stage split into its parts: the passages
 scored whole, and what is scored after them (pairs, word pieces, ms): the windows and sentences
-of the best passage, and any further candidates the spread reads for other documents.
+of the best passage, any further candidates the spread reads for other documents, and those
+read before "not found"; then how many questions read that deeper look (their ten passages all
+under the threshold), the first question, which loads the models and is not timed, included.
 
     python scripts/rerank_parts.py .precedent/corpus-index first40.jsonl
     python scripts/rerank_parts.py .precedent/corpus-index first40.jsonl rerank_depth=8 window_depth=1
@@ -34,6 +36,7 @@ def main(index: str, questions_file: str, overrides: list[str]) -> None:
     encoder = searcher.cross_encoder
     score = encoder.score
     calls: list[tuple[int, int, float]] = []  # (pairs, word pieces, ms) of each scoring call
+    bests: list[float] = []  # the best score of each scoring call
 
     def timed(question: str, texts: list[str]) -> np.ndarray:
         started = time.perf_counter()
@@ -43,15 +46,20 @@ def main(index: str, questions_file: str, overrides: list[str]) -> None:
             len(e.ids) for e in encoder.tokenizer.encode_batch([(question, t) for t in texts])
         )
         calls.append((len(texts), pieces, ms))
+        bests.append(float(np.max(scores, initial=-np.inf)))
         return scores
 
     encoder.score = timed
-    searcher.search(questions[0])  # loads the models
+    deeper = 0  # questions whose ten passages all score under the threshold: read deeper
     took, passages, rest = [], [], []
-    for question in questions[1:]:
+    for number, question in enumerate(questions):
         calls.clear()
+        bests.clear()
         started = time.perf_counter()
         searcher.search(question)
+        deeper += bool(bests) and bests[0] < settings.rerank_threshold
+        if number == 0:
+            continue  # it loads the models
         took.append((time.perf_counter() - started) * 1000)
         passages.append(calls[0])
         rest.append(np.sum(calls[1:], axis=0) if len(calls) > 1 else (0, 0, 0.0))
@@ -61,6 +69,7 @@ def main(index: str, questions_file: str, overrides: list[str]) -> None:
     for name, parts in (("passages", passages), ("windows, sentences, further", rest)):
         pairs, pieces, ms = np.mean(parts, axis=0)
         print(f"  {name}: {pairs:.1f} pairs, {pieces:.0f} word pieces, {ms:.0f} ms a question")
+    print(f'  read deeper before "not found": {deeper} of {len(questions)} questions')
 
 
 if __name__ == "__main__":
