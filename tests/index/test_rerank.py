@@ -45,6 +45,15 @@ def test_a_pair_scores_the_same_alone_and_beside_a_much_longer_one(cross_encoder
     assert len(cross_encoder.tokenizer.encode(BERLIN, POPULATION).ids) < 64
 
 
+def test_scores_come_back_in_the_order_the_texts_were_given(cross_encoder):
+    """Longer pairs are scored first; each score still belongs to its own text."""
+    texts = [POPULATION, NEW_YORK, " ".join([NEW_YORK] * 12), POPULATION + " " + NEW_YORK]
+    together = cross_encoder.score(BERLIN, texts)
+    one_by_one = [cross_encoder.score(BERLIN, [text])[0] for text in texts]
+    assert together.tolist() == pytest.approx(one_by_one, abs=1e-5)
+    assert together[0] > 5 and together[1] < 0
+
+
 def test_an_unknown_model_is_refused_with_what_to_do():
     with pytest.raises(RerankerUnavailable, match="rerank = false"):
         load_cross_encoder("/no/such/cross-encoder")
