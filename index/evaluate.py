@@ -66,6 +66,21 @@ def first_hit(response: Response, phrases: tuple[str, ...]) -> int | None:
     return next((r.rank for r in response.results if phrases_found([r.text], phrases)), None)
 
 
+def quotes_answer(response: Response, phrases: tuple[str, ...]) -> bool:
+    """Whether the answer quotes, from the first result, a sentence that one of the phrases
+    runs into: what a member reads first should be the answer, not the sentence beside it."""
+    if not response.answer.found or 1 not in response.answer.citations or not response.results:
+        return False
+    text = fold(response.results[0].text)
+    quoted = [fold(h) for h in response.results[0].highlights if h in response.answer.text]
+    spans = [(start, start + len(q)) for q in quoted if (start := text.find(q)) >= 0]
+    for phrase in map(fold, phrases):
+        at = text.find(phrase)
+        if at >= 0 and any(start < at + len(phrase) and at < end for start, end in spans):
+            return True
+    return False
+
+
 def phrases_found(texts: Sequence[str], phrases: tuple[str, ...]) -> int:
     """How many of the phrases occur in at least one of the texts, both folded."""
     folded = [fold(t) for t in texts]
@@ -138,6 +153,7 @@ def _mean(values: list[float]) -> float | None:
 
 def score_method(searcher: Searcher, questions: list[Question], method: Method) -> Scores:
     ranks: list[int | None] = []
+    quoted: list[bool] = []  # of questions answered first: the answer quotes the answer
     recalls: list[float] = []
     abstained: list[bool] = []
     answered: list[bool] = []
@@ -162,6 +178,8 @@ def score_method(searcher: Searcher, questions: list[Question], method: Method) 
             continue
         rank = first_hit(response, question.answers)
         ranks.append(rank)
+        if rank == 1 and response.answer.found:
+            quoted.append(quotes_answer(response, question.answers))
         if rank is None or rank > 5:
             misses.append(question.id)
 
@@ -176,6 +194,7 @@ def score_method(searcher: Searcher, questions: list[Question], method: Method) 
         "multi_recall@5": _mean(recalls),
         "abstain_ok": _mean([float(a) for a in abstained]),
         "answered_ok": _mean([float(a) for a in answered]),
+        "quoted_ok": _mean([float(q) for q in quoted]),
         "p50_ms": float(np.percentile(latencies, 50)) if latencies else None,
         "p95_ms": float(np.percentile(latencies, 95)) if latencies else None,
     }

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
-from index.evaluate import Works, load_questions, score_method
+from index.evaluate import Works, load_questions, quotes_answer, score_method
 from index.search import open_searcher
 from tests.conftest import build_library
 
@@ -38,6 +39,23 @@ def test_a_judged_also_phrase_makes_a_hit_that_the_expected_phrase_alone_does_no
     with_also = score_method(searcher, [second], "hybrid+rerank")
     assert without.values["hit@5"] == 0.0 and without.misses == ["T1"]
     assert with_also.values["hit@5"] == 1.0 and with_also.misses == []
+
+
+def test_an_answer_counts_as_quoted_only_when_it_quotes_the_answering_sentence(searcher):
+    response = searcher.search(QUESTION, k=10)
+    first = response.results[0]
+    answering = next(line for line in first.text.splitlines() if ANSWERING in line)
+    adopt = next(line for line in first.text.splitlines() if line.startswith("(a) Adopt"))
+    shown = replace(response, results=[replace(first, highlights=[adopt, answering])])
+
+    def quoting(*sentences: str):
+        text = " ".join(sentences) + " [1]"
+        return replace(shown, answer=replace(response.answer, found=True, text=text, citations=[1]))
+
+    assert quotes_answer(quoting(answering), (ANSWERING,))
+    assert quotes_answer(quoting(adopt, answering), (ANSWERING,))
+    assert not quotes_answer(quoting(adopt), (ANSWERING,))
+    assert not quotes_answer(quoting(answering), (UNFORESEEN,))
 
 
 LONELINESS = "What are councils doing about loneliness among older people?"
