@@ -54,8 +54,8 @@ def reranked_answer(
 ) -> Answer:
     """Found when the best re-ranked score clears the threshold, and, when the question uses a
     word the library never does ("Ofsted"), only if the match is not a weak one: then the
-    passages are about something near it. The best window of each cited passage is its
-    answering sentence."""
+    passages are about something near it. Each cited passage is quoted by its best window,
+    both sentences: the cross-encoder judged them together."""
     confidence = confidence_of(best_logit, threshold)
     usable = [e for e in evidence if e.highlights]
     if best_logit < threshold or not usable or (unknown_words and confidence < weak_below):
@@ -64,7 +64,7 @@ def reranked_answer(
     chosen = [usable[0]] + [
         e for e in usable[1:] if e.highlight_score >= max(best - ANSWER_LOGIT_GAP, threshold)
     ]
-    return _compose(chosen, confidence, confidence < weak_below)
+    return _compose(chosen, confidence, confidence < weak_below, window=True)
 
 
 def embedding_answer(

@@ -175,7 +175,7 @@ class Reranked:
     """Candidates in the cross-encoder's order, with the window each is best answered by."""
 
     top: list[tuple[int, float]]  # (passage number, score), best first
-    # passage number -> (its best window's sentences, the answering one first; window's score)
+    # passage number -> (its best window's sentences, in the document's order; window's score)
     windows: dict[int, tuple[list[str], float]]
 
     @property
@@ -214,9 +214,10 @@ def rerank(
     """Score every candidate (number, heading, text) whole, and the candidates `deeper` gives
     for the best score (those worth reading before settling for it; none, mostly). Then score
     the windows of the best `window_depth`, which both rank them (a passage scores as well as
-    its best window) and name what to highlight, and the best window's two sentences alone, to
-    know which of them to quote and cite. The heading is read with the passage, each window
-    and each sentence."""
+    its best window) and are what the answer quotes: both sentences, in the document's order.
+    (Scored alone, the sentence of the two that repeats the question's words, a lead-in such as
+    "the report noted the following:", outscored the one that answers.) The heading is read
+    with the passage and with each window."""
     scored = score_passages(encoder, question, candidates)
     further = deeper(scored[0][1]) if scored and deeper is not None else []
     if further:
@@ -234,11 +235,7 @@ def rerank(
             continue
         window_scores = encoder.score(question, [f"{heading}\n{' '.join(w)}" for w in spans])
         best = int(np.argmax(window_scores))
-        window = spans[best]
-        if len(window) > 1:  # which of its sentences answers: it is the one cited and quoted
-            alone = encoder.score(question, [f"{heading}\n{sentence}" for sentence in window])
-            window = [window[i] for i in np.argsort(-alone, kind="stable")]
-        windows[number] = (window, float(window_scores[best]))
+        windows[number] = (spans[best], float(window_scores[best]))
         final[number] = max(final[number], float(window_scores[best]))
     top = sorted(final.items(), key=lambda item: -item[1])
     return Reranked(top, windows)

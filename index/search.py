@@ -45,13 +45,13 @@ class SearchResult:
     organisation: str | None
     doc_type: str | None
     date: str | None
-    page: int | None  # the page of the best highlighted sentence, else where the passage starts
+    page: int | None  # the page the highlighted sentences start on, else where the passage starts
     pages: tuple[int, int] | None  # first and last page the passage covers
     section: str | None
     score: float  # the ranking score: cross-encoder logit when re-ranked, else the fused score
     similarity: float  # cosine similarity of the passage to the question
     highlights: list[str]
-    highlight_score: float  # of the best highlighted sentence: logit when re-ranked, else cosine
+    highlight_score: float  # re-ranked: the quoted window's logit; else best sentence's cosine
     passage_number: int  # position in the index, for reading the passage in context
     ocr: bool = False  # read from a scanned page by OCR
     ocr_confidence: float | None = None  # mean word confidence of that page, 0-100
@@ -287,7 +287,7 @@ class Searcher:
         )
 
     def _cited_page(self, passage: Passage, highlights: list[str]) -> int | None:
-        """A passage can run across a page break; cite the page its answering sentence is on."""
+        """A passage can run across a page break; cite the page its quote starts on."""
         if passage.page_start == passage.page_end or not highlights:
             return passage.page_start
         offset = passage.char_start + max(passage.text.find(highlights[0]), 0)

@@ -112,6 +112,28 @@ def test_rerank_puts_first_a_passage_that_bm25_and_dense_rank_lower(tmp_path, em
     assert 0.5 < reranked.answer.confidence <= 1.0
 
 
+GAPS = (
+    "Drug and alcohol needs assessment 2014.\n\n"
+    "The assessment was carried out by the public health team over six months. "
+    "In relation to specific gaps in services, the report noted the following:\n"
+    "• There should be an increased emphasis on recovery.\n"
+    "• Services for young people were rated good. The next review is due in 2019."
+)
+
+
+def test_the_answer_quotes_the_best_window_whole_in_the_documents_order(tmp_path, embedder):
+    """The two sentences are judged together, so both are quoted: alone, the lead-in that
+    repeats the question's words would outscore the sentence that answers."""
+    searcher = build_library(tmp_path, {**CHAIR, "needs-assessment.txt": GAPS}, embedder)
+    response = searcher.search("What gaps in services did the needs assessment find?", k=4)
+    top = response.results[0]
+    assert top.source == "needs-assessment.txt"
+    assert len(top.highlights) == 2
+    assert top.text.index(top.highlights[0]) < top.text.index(top.highlights[1])
+    assert any("emphasis on recovery" in sentence for sentence in top.highlights)
+    assert response.answer.text == f"{' '.join(top.highlights)} [1]"
+
+
 def test_a_question_nothing_answers_is_not_found_through_the_threshold(tmp_path, embedder):
     searcher = build_library(tmp_path, CHAIR, embedder)
     response = searcher.search("When does the swimming pool open on Sundays?", k=4)
