@@ -45,7 +45,7 @@ class SearchResult:
     organisation: str | None
     doc_type: str | None
     date: str | None
-    page: int | None  # the page the highlighted sentences start on, else where the passage starts
+    page: int | None  # the page holding most of the highlighted quote, else the passage's first
     pages: tuple[int, int] | None  # first and last page the passage covers
     section: str | None
     score: float  # the ranking score: cross-encoder logit when re-ranked, else the fused score
@@ -287,8 +287,14 @@ class Searcher:
         )
 
     def _cited_page(self, passage: Passage, highlights: list[str]) -> int | None:
-        """A passage can run across a page break; cite the page its quote starts on."""
+        """A passage can run across a page break; cite the page that holds most of its quote
+        (a window's short lead-in can end the page before the sentence that answers)."""
         if passage.page_start == passage.page_end or not highlights:
             return passage.page_start
-        offset = passage.char_start + max(passage.text.find(highlights[0]), 0)
-        return self.store.document_text(passage.source).page_at(offset) or passage.page_start
+        text = self.store.document_text(passage.source)
+        held: dict[int, int] = {}  # page -> characters of the quote that start on it
+        for sentence in highlights:
+            offset = passage.char_start + max(passage.text.find(sentence), 0)
+            page = text.page_at(offset) or passage.page_start
+            held[page] = held.get(page, 0) + len(sentence)
+        return max(held, key=lambda page: (held[page], -page))
