@@ -45,7 +45,7 @@ class SearchResult:
     organisation: str | None
     doc_type: str | None
     date: str | None
-    page: int | None  # the page holding most of the highlighted quote, else the passage's first
+    page: int | None  # the page holding most of what the answer quotes, else the first
     pages: tuple[int, int] | None  # first and last page the passage covers
     section: str | None
     score: float  # the ranking score: cross-encoder logit when re-ranked, else the fused score
@@ -164,8 +164,9 @@ class Searcher:
                     self.embedder, found.query, [p.text for p in passages]
                 )
             ]
+        quoted = None if reranked else 1  # re-ranked, the whole window is quoted; else the best
         results = [
-            self._result(rank, n, passage, score, similarity.get(n, 0.0), *mark_)
+            self._result(rank, n, passage, score, similarity.get(n, 0.0), *mark_, quoted)
             for rank, ((n, score), passage, mark_) in enumerate(
                 zip(ranked, passages, marks), start=1
             )
@@ -262,7 +263,9 @@ class Searcher:
         similarity: float,
         highlights: list[str],
         highlight_score: float,
+        quoted: int | None = None,
     ) -> SearchResult:
+        """`quoted`: how many of the highlights the answer quotes (None: all), whose page is cited."""
         record = self.store.documents_by_source[passage.source]
         return SearchResult(
             rank=rank,
@@ -272,7 +275,7 @@ class Searcher:
             organisation=record.organisation,
             doc_type=record.doc_type,
             date=record.date,
-            page=self._cited_page(passage, highlights),
+            page=self._cited_page(passage, highlights[:quoted]),
             pages=(passage.page_start, passage.page_end)
             if passage.page_start is not None
             else None,
