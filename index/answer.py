@@ -64,7 +64,7 @@ def reranked_answer(
     chosen = [usable[0]] + [
         e for e in usable[1:] if e.highlight_score >= max(best - ANSWER_LOGIT_GAP, threshold)
     ]
-    return _compose(chosen, confidence, confidence < weak_below, window=True)
+    return _compose(chosen, confidence, confidence < weak_below, reranked=True)
 
 
 def embedding_answer(
@@ -89,13 +89,19 @@ def embedding_answer(
     chosen = [relevant[0]] + [
         e for e in relevant[1:] if e.highlight_score >= ANSWER_RELATIVE * strongest
     ]
-    return _compose(chosen, confidence, weak=False)
+    return _compose(chosen, confidence, weak=False, reranked=False)
 
 
-def _compose(chosen: list[Evidence], confidence: float, weak: bool, window: bool = False) -> Answer:
+def quoted_sentences(highlights: list[str], reranked: bool) -> list[str]:
+    """What an answer quotes of a passage's highlights, and so the page it cites: re-ranked, the
+    whole window (the cross-encoder judged its sentences together); else the closest sentence."""
+    return highlights if reranked else highlights[:1]
+
+
+def _compose(chosen: list[Evidence], confidence: float, weak: bool, reranked: bool) -> Answer:
     chosen = chosen[:ANSWER_SENTENCES]
     text = " ".join(
-        f"{' '.join(e.highlights) if window else e.highlights[0]} [{e.rank}]" for e in chosen
+        f"{' '.join(quoted_sentences(e.highlights, reranked))} [{e.rank}]" for e in chosen
     )
     return Answer(True, text, [e.rank for e in chosen], round(confidence, 3), weak)
 

@@ -11,6 +11,7 @@ This module only runs them in order and turns passage numbers into results a per
 from __future__ import annotations
 
 import time
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from functools import partial
 
@@ -20,6 +21,7 @@ from index.answer import (
     confidence_of,
     embedding_answer,
     not_found,
+    quoted_sentences,
     reranked_answer,
 )
 from index.candidates import CandidateFinder, Candidates, Filters, Method, ms_since
@@ -164,9 +166,8 @@ class Searcher:
                     self.embedder, found.query, [p.text for p in passages]
                 )
             ]
-        quoted = None if reranked else 1  # re-ranked, the whole window is quoted; else the best
         results = [
-            self._result(rank, n, passage, score, similarity.get(n, 0.0), *mark_, quoted)
+            self._result(rank, n, passage, score, similarity.get(n, 0.0), *mark_, bool(reranked))
             for rank, ((n, score), passage, mark_) in enumerate(
                 zip(ranked, passages, marks), start=1
             )
@@ -263,9 +264,8 @@ class Searcher:
         similarity: float,
         highlights: list[str],
         highlight_score: float,
-        quoted: int | None = None,
+        reranked: bool,
     ) -> SearchResult:
-        """`quoted`: how many of the highlights the answer quotes (None: all), whose page is cited."""
         record = self.store.documents_by_source[passage.source]
         return SearchResult(
             rank=rank,
@@ -275,7 +275,7 @@ class Searcher:
             organisation=record.organisation,
             doc_type=record.doc_type,
             date=record.date,
-            page=self._cited_page(passage, highlights[:quoted]),
+            page=self._cited_page(passage, quoted_sentences(highlights, reranked)),
             pages=(passage.page_start, passage.page_end)
             if passage.page_start is not None
             else None,
@@ -289,15 +289,14 @@ class Searcher:
             ocr_confidence=passage.ocr_confidence,
         )
 
-    def _cited_page(self, passage: Passage, highlights: list[str]) -> int | None:
+    def _cited_page(self, passage: Passage, quote: list[str]) -> int | None:
         """A passage can run across a page break; cite the page that holds most of its quote
         (a window's short lead-in can end the page before the sentence that answers)."""
-        if passage.page_start == passage.page_end or not highlights:
+        if passage.page_start == passage.page_end or not quote:
             return passage.page_start
         text = self.store.document_text(passage.source)
-        held: dict[int, int] = {}  # page -> characters of the quote that start on it
-        for sentence in highlights:
+        held: Counter[int] = Counter()  # page -> characters of the quote that start on it
+        for sentence in quote:
             offset = passage.char_start + max(passage.text.find(sentence), 0)
-            page = text.page_at(offset) or passage.page_start
-            held[page] = held.get(page, 0) + len(sentence)
+            held[text.page_at(offset) or passage.page_start] += len(sentence)
         return max(held, key=lambda page: (held[page], -page))

@@ -1,6 +1,6 @@
 """Answer time over a questions file, with the re-rank stage split into its parts: the passages
-scored whole, and what is scored after them (pairs, word pieces, ms): the windows and sentences
-of the best passage, any further candidates the spread reads for other documents, and those
+scored whole, and what is scored after them (pairs, word pieces, ms): the windows of the best
+passage, any further candidates the spread reads for other documents, and those
 read before "not found"; then how many questions read that deeper look (their ten passages all
 under the threshold), the first question, which loads the models and is not timed, included.
 
@@ -66,7 +66,7 @@ def main(index: str, questions_file: str, overrides: list[str]) -> None:
     print(
         f"{len(took)} answers: p50 {np.percentile(took, 50):.0f} ms, p95 {np.percentile(took, 95):.0f} ms"
     )
-    for name, parts in (("passages", passages), ("windows, sentences, further", rest)):
+    for name, parts in (("passages", passages), ("windows, further", rest)):
         pairs, pieces, ms = np.mean(parts, axis=0)
         print(f"  {name}: {pairs:.1f} pairs, {pieces:.0f} word pieces, {ms:.0f} ms a question")
     print(f'  read deeper before "not found": {deeper} of {len(questions)} questions')
