@@ -21,6 +21,7 @@ _HYPHEN_BREAK = re.compile(r"(?<=[^\W\d_])-[ \t]*\n[ \t]*(?=[a-z])")
 _SPACES = re.compile(r"[ \u2000-\u200a\u202f\u205f\u3000]+")
 _BLANK_LINES = re.compile(r"\n[ \t]*\n\s*")
 _KEEP_BREAK = re.compile(r"^(?:\|\s|[•·▪●◦‣\-–*]\s|\(?[0-9]{1,3}(?:\.[0-9]+)*[.)]\s|\(?[a-z]\)\s)")
+_ENDS_SENTENCE = re.compile(r"[.!?:;][\"'’”)]*$")
 _DIGITS = re.compile(r"\d+")
 _DOT_LEADERS = re.compile(r"[ ]?(?:[.…][ ]?){4,}")  # "Introduction ........ 3" in contents pages
 
@@ -44,7 +45,8 @@ def split_paragraphs(text: str, max_chars: int = 1500) -> list[str]:
     """Cut normalised text at blank lines and rejoin each paragraph's wrapped lines.
 
     A line that starts a list item or a table row keeps its line break. A paragraph longer than `max_chars`
-    (a transcript or a PDF page without blank lines) is cut at line ends first.
+    (a transcript or a PDF page without blank lines) is cut at line ends, after a line that
+    ends a sentence where one comes soon enough.
     """
     paragraphs = []
     for chunk in _BLANK_LINES.split(text):
@@ -54,10 +56,13 @@ def split_paragraphs(text: str, max_chars: int = 1500) -> list[str]:
 
 
 def _cut_at_lines(lines: list[str], max_chars: int) -> list[list[str]]:
+    """Pieces of about `max_chars`, each cut after a line that ends a sentence where one comes
+    within twice that: a cut mid-sentence would start a passage with half a sentence."""
     pieces: list[list[str]] = [[]]
     size = 0
     for line in lines:
-        if pieces[-1] and size + len(line) > max_chars:
+        full = size + len(line) > max_chars
+        if pieces[-1] and full and (_ENDS_SENTENCE.search(pieces[-1][-1]) or size > 2 * max_chars):
             pieces.append([])
             size = 0
         pieces[-1].append(line)

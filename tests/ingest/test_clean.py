@@ -34,7 +34,24 @@ def test_a_long_paragraph_without_blank_lines_is_cut_at_line_ends() -> None:
     ]
     paragraphs = split_paragraphs("\n".join(lines), max_chars=500)
     assert len(paragraphs) > 1
-    assert all(len(paragraph) <= 500 for paragraph in paragraphs)
+    # No line ends a sentence, so each cut waits at most until twice the size.
+    assert all(len(paragraph) <= 2 * 500 + len(lines[0]) for paragraph in paragraphs)
+    assert " ".join(paragraphs) == " ".join(lines)
+
+
+def test_a_long_paragraph_is_cut_where_a_sentence_ends_not_in_the_middle_of_one() -> None:
+    # A PDF page without blank lines: wrapped lines, sentences ending mid-page (Kent's cabinet
+    # minutes were cut at "staff costs by about" | "10 to 11 percent").
+    sentence = [
+        "These changes to employer national insurance and the minimum wage",
+        "could increase the staff costs of care providers by about",
+        "10 to 11 percent, and could lead to staff shortages.",
+    ]
+    lines = sentence * 12
+    paragraphs = split_paragraphs("\n".join(lines), max_chars=500)
+    assert len(paragraphs) > 1
+    assert all(paragraph.endswith("staff shortages.") for paragraph in paragraphs)
+    assert all(paragraph.startswith("These changes") for paragraph in paragraphs)
     assert " ".join(paragraphs) == " ".join(lines)
 
 
