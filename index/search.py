@@ -179,16 +179,24 @@ class Searcher:
     def _before_not_found(
         self, question: str, filters: Filters, found: Candidates, read: list[int], best: float
     ) -> list[tuple[int, str, str]]:
-        """When the best of the passages `read` would be "not found", the first stage's further
-        candidates down to `not_found_depth`, fused from the same pools as those `found` first:
-        a paraphrase's answer can lie deeper, and the cost falls only on questions that would
-        otherwise get no answer."""
+        """When the best of the passages `read` would be "not found" but is a near miss, the
+        first stage's further candidates down to `not_found_depth`, fused from the same pools
+        as those `found` first: a paraphrase's answer can lie deeper, and the cost falls only on
+        questions that would otherwise get no answer. A question whose ten are all far off is
+        taken as one the library does not answer, without the wait."""
         depth = self.settings.not_found_depth
-        if best >= self.settings.rerank_threshold or depth <= len(read):
+        if not self.reads_deeper(best) or depth <= len(read):
             return []
         deeper = self.candidates.find(question, depth, filters, "hybrid+rerank", like=found)
         seen = set(read)
         return self.readable([n for n, _ in deeper.top if n not in seen])
+
+    def reads_deeper(self, best: float) -> bool:
+        """Whether this best score of the re-ranked ten sends the cross-encoder deeper before
+        "not found": under the threshold, but a near miss (`deeper_confidence`)."""
+        threshold = self.settings.rerank_threshold
+        near_miss = confidence_of(best, threshold) >= self.settings.deeper_confidence
+        return best < threshold and near_miss
 
     def _weak(self, logit: float) -> bool:
         """A cross-encoder score that would be shown as a weak match."""

@@ -87,8 +87,11 @@ class Settings:
     spread_depth: int = 5
     # Where none of the re-ranked candidates would answer (best logit under the threshold),
     # the cross-encoder reads the first stage's candidates down to this many before the
-    # engine says "not found" (0, or no more than rerank_depth: the ten alone).
+    # engine says "not found" (0, or no more than rerank_depth: the ten alone). Only where
+    # that best is a near miss, of at least `deeper_confidence`: of 114 questions, none whose
+    # ten were further off found an answer deeper, and reading them cost the p95 (BENCHMARKS).
     not_found_depth: int = 50
+    deeper_confidence: float = 0.2
     # Passages whose embeddings are at least this similar are shown once; so is a passage
     # with at least this share of its five-word runs in one already shown (the same text cut
     # at other places in another edition or a copy: the embeddings then differ more; 0: off).

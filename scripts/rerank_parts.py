@@ -2,7 +2,8 @@
 scored whole, and what is scored after them (pairs, word pieces, ms): the windows of the best
 passage, any further candidates the spread reads for other documents, and those
 read before "not found"; then how many questions read that deeper look (their ten passages all
-under the threshold), the first question, which loads the models and is not timed, included.
+under the threshold, the best a near miss), the first question, which loads the models and is
+not timed, included.
 
     python scripts/rerank_parts.py .precedent/corpus-index first40.jsonl
     python scripts/rerank_parts.py .precedent/corpus-index first40.jsonl rerank_depth=8 window_depth=1
@@ -57,7 +58,7 @@ def main(index: str, questions_file: str, overrides: list[str]) -> None:
         bests.clear()
         started = time.perf_counter()
         searcher.search(question)
-        deeper += bool(bests) and bests[0] < settings.rerank_threshold
+        deeper += bool(bests) and searcher.reads_deeper(bests[0])
         if number == 0:
             continue  # it loads the models
         took.append((time.perf_counter() - started) * 1000)

@@ -77,16 +77,23 @@ def test_unanswerable_question_says_so(searcher):
     assert "Nothing in the library" in response.answer.text
 
 
-def test_the_engine_reads_deeper_before_saying_not_found(seeds_settings, monkeypatch):
-    """A question nothing answers has the first stage's candidates read down to
-    `not_found_depth` before "not found"; an answered one costs no more pairs."""
-    searcher = open_searcher(replace(seeds_settings, not_found_depth=30))
+def counted_pairs(searcher, monkeypatch) -> list[int]:
+    """The number of pairs in each scoring call the cross-encoder makes from now on."""
     encoder = searcher.cross_encoder
     scored: list[int] = []
     score = encoder.score
     monkeypatch.setattr(
         encoder, "score", lambda q, texts: scored.append(len(texts)) or score(q, texts)
     )
+    return scored
+
+
+def test_the_engine_reads_deeper_before_saying_not_found(seeds_settings, monkeypatch):
+    """A question whose ten re-ranked are all under the threshold has the first stage's
+    candidates read down to `not_found_depth` before "not found"; an answered one costs no
+    more pairs."""
+    searcher = open_searcher(replace(seeds_settings, not_found_depth=30, deeper_confidence=0.0))
+    scored = counted_pairs(searcher, monkeypatch)
 
     unanswerable = searcher.search("What time does the swimming pool open on Sundays?")
     assert not unanswerable.answer.found
@@ -100,6 +107,22 @@ def test_the_engine_reads_deeper_before_saying_not_found(seeds_settings, monkeyp
     assert scored[0] == 10 and 20 not in scored
 
     scored.clear()
-    searcher = open_searcher(replace(seeds_settings, not_found_depth=0))
+    searcher = open_searcher(replace(seeds_settings, not_found_depth=0, deeper_confidence=0.0))
     searcher.search("What time does the swimming pool open on Sundays?")
     assert scored[0] == 10 and 20 not in scored
+
+
+def test_only_a_near_miss_is_read_deeper(seeds_settings, monkeypatch):
+    """With the shipped `deeper_confidence`, a question whose best passage is a near miss
+    (bus routes: the seeds mention transport, not routes) is read deeper; one the library is
+    nowhere near (a swimming pool) gets its "not found" from the ten alone."""
+    searcher = open_searcher(replace(seeds_settings, not_found_depth=30))
+    scored = counted_pairs(searcher, monkeypatch)
+
+    far_off = searcher.search("What time does the swimming pool open on Sundays?")
+    assert not far_off.answer.found
+    assert scored[0] == 10 and 20 not in scored
+
+    scored.clear()
+    searcher.search("Will the Gloucestershire bus routes change?")
+    assert scored[:2] == [10, 20]
