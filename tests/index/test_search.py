@@ -114,8 +114,9 @@ def test_the_engine_reads_deeper_before_saying_not_found(seeds_settings, monkeyp
 
 def test_only_a_near_miss_is_read_deeper(seeds_settings, monkeypatch):
     """With the shipped `deeper_confidence`, a question whose best passage is a near miss
-    (bus routes: the seeds mention transport, not routes) is read deeper; one the library is
-    nowhere near (a swimming pool) gets its "not found" from the ten alone."""
+    (bus routes: Gloucestershire's CQC assessment mentions transport and a pilot bus, not
+    routes) is read deeper; one the library is nowhere near (a swimming pool) gets its "not
+    found" from the ten alone."""
     searcher = open_searcher(replace(seeds_settings, not_found_depth=30))
     scored = counted_pairs(searcher, monkeypatch)
 
