@@ -194,14 +194,15 @@ class Searcher:
     def reads_deeper(self, best: float) -> bool:
         """Whether this best score of the re-ranked ten sends the cross-encoder deeper before
         "not found": under the threshold, but a near miss (`deeper_confidence`)."""
-        threshold = self.settings.rerank_threshold
-        near_miss = confidence_of(best, threshold) >= self.settings.deeper_confidence
-        return best < threshold and near_miss
+        near_miss = self._confidence(best) >= self.settings.deeper_confidence
+        return best < self.settings.rerank_threshold and near_miss
 
     def _weak(self, logit: float) -> bool:
         """A cross-encoder score that would be shown as a weak match."""
-        threshold = self.settings.rerank_threshold
-        return confidence_of(logit, threshold) < self.settings.weak_confidence
+        return self._confidence(logit) < self.settings.weak_confidence
+
+    def _confidence(self, logit: float) -> float:
+        return confidence_of(logit, self.settings.rerank_threshold)
 
     def _from_other_documents(
         self, question: str, ranked: list[tuple[int, float]], further: list[tuple[int, float]]

@@ -3,7 +3,9 @@ scored whole, and what is scored after them (pairs, word pieces, ms): the window
 passage, any further candidates the spread reads for other documents, and those
 read before "not found"; then how many questions read that deeper look (their ten passages all
 under the threshold, the best a near miss), the first question, which loads the models and is
-not timed, included.
+not timed, included; then each question whose ten are all under the threshold, with the best of
+the ten, the best score of what was read after them (windows, further and deeper candidates)
+and whether it read deeper (`deeper_confidence=0` shows what every such question would find).
 
     python scripts/rerank_parts.py .precedent/corpus-index first40.jsonl
     python scripts/rerank_parts.py .precedent/corpus-index first40.jsonl rerank_depth=8 window_depth=1
@@ -25,7 +27,8 @@ from index.settings import load_settings
 
 def main(index: str, questions_file: str, overrides: list[str]) -> None:
     lines = Path(questions_file).read_text(encoding="utf-8").splitlines()
-    questions = [json.loads(line)["question"] for line in lines if line.strip()]
+    records = [json.loads(line) for line in lines if line.strip()]
+    questions = [(r.get("id", str(i + 1)), r["question"]) for i, r in enumerate(records)]
     settings = load_settings()
     changes = dict(item.split("=", 1) for item in overrides)
     settings = replace(
@@ -53,12 +56,16 @@ def main(index: str, questions_file: str, overrides: list[str]) -> None:
     encoder.score = timed
     deeper = 0  # questions whose ten passages all score under the threshold: read deeper
     took, passages, rest = [], [], []
-    for number, question in enumerate(questions):
+    under: list[tuple[str, float, float, bool]] = []  # (id, best of ten, best after, deeper)
+    for number, (name, question) in enumerate(questions):
         calls.clear()
         bests.clear()
         started = time.perf_counter()
         searcher.search(question)
         deeper += bool(bests) and searcher.reads_deeper(bests[0])
+        if bests and bests[0] < settings.rerank_threshold:
+            after = max(bests[1:], default=float("-inf"))
+            under.append((name, bests[0], after, searcher.reads_deeper(bests[0])))
         if number == 0:
             continue  # it loads the models
         took.append((time.perf_counter() - started) * 1000)
@@ -71,6 +78,10 @@ def main(index: str, questions_file: str, overrides: list[str]) -> None:
         pairs, pieces, ms = np.mean(parts, axis=0)
         print(f"  {name}: {pairs:.1f} pairs, {pieces:.0f} word pieces, {ms:.0f} ms a question")
     print(f'  read deeper before "not found": {deeper} of {len(questions)} questions')
+    if under:
+        print("  under the threshold: best of the ten, best after them, read deeper")
+    for name, ten, after, read in under:
+        print(f"    {name:6s} {ten:7.2f} {after:7.2f}  {'yes' if read else 'no'}")
 
 
 if __name__ == "__main__":
