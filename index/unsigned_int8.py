@@ -10,26 +10,94 @@ Stored as unsigned weights with a zero point 128 higher, every product is the sa
 and onnxruntime's unsigned-by-unsigned kernel never saturates on any CPU.
 
 The copy is written once beside the index (`onnx` takes about a second to import, too long
-for every `precedent ask`) and used while the source files are unchanged.
+for every `precedent ask`) and used while the source files are unchanged. On a CPU whose signed
+products are exact (VNNI, or not x86) the wheel's own file is run instead: the same scores, and
+there onnxruntime's unsigned kernel took twice as long (BENCHMARKS.md). Which one a machine
+has is tried once, on products that saturate where they can, and kept beside the copy.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import platform
 from collections import Counter
 from pathlib import Path
 
 import numpy as np
 
-from index.onnx_model import model_fingerprint, read_card, replace_file
+from index.onnx_model import model_fingerprint, onnx_session, read_card, replace_file
 
 FORMAT = 1
+PROBE_FORMAT = 1
+PROBE_CARD = "int8-products.json"
+# What the probe multiplies: an activation row of each length the kernels may treat apart (one
+# word piece, a few, a passage), by as many weights as the model's hidden size, all near the
+# ends of their ranges so that a pair of products summed in 16 bits overflows.
+PROBE_ROWS = (1, 7, 150)
+PROBE_DEPTH, PROBE_COLUMNS = 384, 16
 
 
 def exact_graph(source: Path, cache_dir: Path | None) -> Path | bytes:
-    """The ONNX graph to run for the model file `source`: a kept unsigned copy in `cache_dir`,
-    `source` itself when it has no signed weights, or the copy in memory when it cannot be kept."""
+    """The ONNX graph to run for the int8 model file `source` that gives the same scores on
+    every CPU: `source` itself where this CPU computes its signed products exactly, else the
+    unsigned copy (`unsigned_graph`)."""
+    if signed_products_exact(cache_dir):
+        return source
+    return unsigned_graph(source, cache_dir)
+
+
+def signed_products_exact(cache_dir: Path | None) -> bool:
+    """Whether onnxruntime on this CPU multiplies uint8 activations by int8 weights exactly,
+    tried once per processor and onnxruntime version and kept in `cache_dir`."""
+    card_path = cache_dir / PROBE_CARD if cache_dir is not None else None
+    card = read_card(card_path) if card_path is not None else {}
+    machines = card.get("machines", {}) if card.get("format") == PROBE_FORMAT else {}
+    key = _machine_key()
+    if key in machines:
+        return bool(machines[key])
+    exact = _products_exact()
+    if card_path is not None:
+        record = {"format": PROBE_FORMAT, "machines": machines | {key: exact}}
+        try:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            replace_file(card_path, json.dumps(record, indent=1))
+        except OSError:  # read-only or full: the next process tries again
+            pass
+    return exact
+
+
+def _products_exact() -> bool:
+    rng = np.random.default_rng(0)
+    weights = rng.choice(
+        np.array([-128, -127, -120, 120, 127], np.int8), (PROBE_DEPTH, PROBE_COLUMNS)
+    )
+    session = onnx_session(product_model(weights).SerializeToString(), 1)
+    for rows in PROBE_ROWS:
+        activations = rng.integers(240, 256, (rows, PROBE_DEPTH), dtype=np.uint8)
+        exact = activations.astype(np.int64) @ weights.astype(np.int64)
+        if not np.array_equal(session.run(None, {"a": activations})[0], exact):
+            return False
+    return True
+
+
+def _machine_key() -> str:
+    """What onnxruntime picks its int8 kernel by: the processor's features, and its version."""
+    import onnxruntime
+
+    try:
+        lines = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace").splitlines()
+        fields = ("model name", "flags", "Features", "CPU implementer", "CPU part")
+        described = sorted({line for line in lines if line.split(":")[0].strip() in fields})
+    except OSError:  # not Linux: the processor's name, and the machine, as far as Python knows
+        described = [platform.processor(), platform.node()]
+    text = "\n".join([onnxruntime.__version__, platform.machine(), *described])
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def unsigned_graph(source: Path, cache_dir: Path | None) -> Path | bytes:
+    """The unsigned copy of the model file `source`: kept in `cache_dir`, `source` itself when
+    it has no signed weights, or the copy in memory when it cannot be kept."""
     if cache_dir is None:
         return _unsigned_bytes(source) or source
     stem = cache_dir / f"{source.parent.name}-{_folder_key(source.parent)}-unsigned"

@@ -7,6 +7,7 @@ import json
 from typer.testing import CliRunner
 
 from app.cli import cli
+from index.unsigned_int8 import PROBE_CARD, signed_products_exact
 
 runner = CliRunner()
 
@@ -172,12 +173,18 @@ def test_show_writes_the_cited_page_with_the_sentence_marked(app_library, tmp_pa
 
 
 def test_ingest_makes_the_cross_encoders_exact_copy_so_the_first_question_need_not(tmp_path):
+    """Where this CPU's signed products are exact the wheel's file runs and no copy is needed."""
     documents = tmp_path / "documents"
     documents.mkdir()
     (documents / "minutes.txt").write_text("The board agreed the strategy.\n", encoding="utf-8")
     built = runner.invoke(cli, ["ingest", str(documents), "--index", str(tmp_path / "index")])
     assert built.exit_code == 0, built.output
+    probed = json.loads((tmp_path / "models" / PROBE_CARD).read_text(encoding="utf-8"))
+    assert list(probed["machines"].values()) == [signed_products_exact(tmp_path / "models")]
     copies = sorted(p.name for p in (tmp_path / "models").glob("reranker_en-*-unsigned.*"))
+    if signed_products_exact(tmp_path / "models"):
+        assert copies == []
+        return
     assert [name.rsplit(".", 1)[1] for name in copies] == ["json", "onnx"]
     card = json.loads((tmp_path / "models" / copies[0]).read_text(encoding="utf-8"))
     assert card["converted"] is True
