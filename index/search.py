@@ -182,7 +182,7 @@ class Searcher:
         """When the best of the passages `read` would be "not found" but is a near miss, the
         first stage's further candidates down to `not_found_depth`, fused from the same pools
         as those `found` first: a paraphrase's answer can lie deeper, and the cost falls only on
-        questions that would otherwise get no answer. A question whose ten are all far off is
+        questions that would otherwise get no answer. A question whose best re-ranked is far off is
         taken as one the library does not answer, without the wait."""
         depth = self.settings.not_found_depth
         if not self.reads_deeper(best) or depth <= len(read):
@@ -192,7 +192,7 @@ class Searcher:
         return self.readable([n for n, _ in deeper.top if n not in seen])
 
     def reads_deeper(self, best: float) -> bool:
-        """Whether this best score of the re-ranked ten sends the cross-encoder deeper before
+        """Whether this best re-ranked score sends the cross-encoder deeper before
         "not found": under the threshold, but a near miss (`deeper_confidence`)."""
         near_miss = self._confidence(best) >= self.settings.deeper_confidence
         return best < self.settings.rerank_threshold and near_miss

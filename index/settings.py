@@ -55,8 +55,9 @@ class Settings:
     # sentence is at least this similar to it.
     min_sentence_similarity: float = 0.52
     # Re-ranking: a cross-encoder reads the question with each of the first `rerank_depth`
-    # candidates (k of them, if more are asked for). 10, so that an answer's five results come
-    # from the same ten candidates `precedent eval` re-ranks to score ranks 1-10. The best
+    # candidates (k of them, if more are asked for), 11 for an answer's five results as for the
+    # ten `precedent eval` scores; the 11th gained a library question, and the cost ~40 ms once
+    # the wheel's int8 file ran on CPUs that compute it exactly (BENCHMARKS.md). The best
     # `window_depth` of those are also scored by their two-sentence windows, whose best is the
     # sentence highlighted (1: the answer's alone; the windows of passages 2-3 changed one
     # library question's rank and cost ~300 ms, BENCHMARKS.md).
@@ -64,7 +65,7 @@ class Settings:
     # tokenizer.json, can replace the default.
     rerank: bool = True
     rerank_model: str = "cross-encoder/ms-marco-MiniLM-L-12-v2"
-    rerank_depth: int = 10
+    rerank_depth: int = 11
     window_depth: int = 1
     # Below this best cross-encoder logit the engine answers "not found"; confidence is the
     # logistic of (logit - threshold) / 2, so the threshold reads 0.5, and below
@@ -87,7 +88,7 @@ class Settings:
     spread_depth: int = 5
     # Where none of the re-ranked candidates would answer (best logit under the threshold),
     # the cross-encoder reads the first stage's candidates down to this many before the
-    # engine says "not found" (0, or no more than rerank_depth: the ten alone). Only where
+    # engine says "not found" (0, or no more than rerank_depth: those alone). Only where
     # that best is a near miss, of at least `deeper_confidence`: of 114 questions, none whose
     # ten were further off found an answer deeper, and reading them cost the p95 (BENCHMARKS).
     not_found_depth: int = 50

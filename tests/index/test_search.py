@@ -89,41 +89,43 @@ def counted_pairs(searcher, monkeypatch) -> list[int]:
 
 
 def test_the_engine_reads_deeper_before_saying_not_found(seeds_settings, monkeypatch):
-    """A question whose ten re-ranked are all under the threshold has the first stage's
+    """A question whose re-ranked candidates are all under the threshold has the first stage's
     candidates read down to `not_found_depth` before "not found"; an answered one costs no
     more pairs."""
     searcher = open_searcher(replace(seeds_settings, not_found_depth=30, deeper_confidence=0.0))
     scored = counted_pairs(searcher, monkeypatch)
+    depth, deeper = seeds_settings.rerank_depth, 30 - seeds_settings.rerank_depth
 
     unanswerable = searcher.search("What time does the swimming pool open on Sundays?")
     assert not unanswerable.answer.found
-    assert scored[:2] == [10, 20]  # the ten re-ranked, then the next twenty before "not found"
+    assert scored[:2] == [depth, deeper]  # those re-ranked, then the rest to 30 before "not found"
 
     scored.clear()
     answered = searcher.search(
         "What did Medway's committee note about the integrated care strategy?"
     )
     assert answered.answer.found
-    assert scored[0] == 10 and 20 not in scored
+    assert scored[0] == depth and deeper not in scored
 
     scored.clear()
     searcher = open_searcher(replace(seeds_settings, not_found_depth=0, deeper_confidence=0.0))
     searcher.search("What time does the swimming pool open on Sundays?")
-    assert scored[0] == 10 and 20 not in scored
+    assert scored[0] == depth and deeper not in scored
 
 
 def test_only_a_near_miss_is_read_deeper(seeds_settings, monkeypatch):
     """With the shipped `deeper_confidence`, a question whose best passage is a near miss
     (bus routes: Gloucestershire's CQC assessment mentions transport and a pilot bus, not
     routes) is read deeper; one the library is nowhere near (a swimming pool) gets its "not
-    found" from the ten alone."""
+    found" from those re-ranked alone."""
     searcher = open_searcher(replace(seeds_settings, not_found_depth=30))
     scored = counted_pairs(searcher, monkeypatch)
+    depth, deeper = seeds_settings.rerank_depth, 30 - seeds_settings.rerank_depth
 
     far_off = searcher.search("What time does the swimming pool open on Sundays?")
     assert not far_off.answer.found
-    assert scored[0] == 10 and 20 not in scored
+    assert scored[0] == depth and deeper not in scored
 
     scored.clear()
     searcher.search("Will the Gloucestershire bus routes change?")
-    assert scored[:2] == [10, 20]
+    assert scored[:2] == [depth, deeper]
