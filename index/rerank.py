@@ -143,8 +143,9 @@ def onnx_folder(name: str) -> Path | None:
 
 
 def prepare_cross_encoder(name: str, cache_dir: Path) -> None:
-    """Try this CPU's int8 products and make the exact copy of an ONNX cross-encoder if it needs
-    one now (at ingest, once), so that the first question does not wait for it; a model that cannot be found is reported by that question."""
+    """Try this CPU's int8 products, and make the exact copy of an ONNX cross-encoder if it
+    needs one, now (at ingest, once), so that the first question does not wait for it; a model
+    that cannot be found is reported by that question."""
     try:
         folder = onnx_folder(name)
     except RerankerUnavailable:

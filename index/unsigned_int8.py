@@ -11,9 +11,9 @@ and onnxruntime's unsigned-by-unsigned kernel never saturates on any CPU.
 
 The copy is written once beside the index (`onnx` takes about a second to import, too long
 for every `precedent ask`) and used while the source files are unchanged. On a CPU whose signed
-products are exact (VNNI, or not x86) the wheel's own file is run instead: the same scores, and
-there onnxruntime's unsigned kernel took twice as long (BENCHMARKS.md). Which one a machine
-has is tried once, on products that saturate where they can, and kept beside the copy.
+products are exact (one with VNNI, as measured) the wheel's own file runs instead: the same
+scores, where onnxruntime's unsigned kernel took twice as long (BENCHMARKS.md). Which one a
+machine has is tried once, on products that saturate where they can, and kept beside the copy.
 """
 
 from __future__ import annotations
