@@ -1,10 +1,10 @@
 """Answer time over a questions file, with the re-rank stage split into its parts: the passages
 scored whole, and what is scored after them (pairs, word pieces, ms): the windows of the best
 passage, any further candidates the spread reads for other documents, and those
-read before "not found"; then how many questions read that deeper look (their ten passages all
+read before "not found"; then how many questions read that deeper look (their re-ranked passages all
 under the threshold, the best a near miss), the first question, which loads the models and is
-not timed, included; then each question whose ten are all under the threshold, with the best of
-the ten, the best score of what was read after them (windows, further and deeper candidates)
+not timed, included; then each question whose re-ranked passages are all under the threshold, with
+their best, the best score of what was read after them (windows, further and deeper candidates)
 and whether it read deeper (`deeper_confidence=0` shows what every such question would find).
 
     python scripts/rerank_parts.py .precedent/corpus-index first40.jsonl
@@ -54,15 +54,13 @@ def main(index: str, questions_file: str, overrides: list[str]) -> None:
         return scores
 
     encoder.score = timed
-    deeper = 0  # questions whose ten passages all score under the threshold: read deeper
     took, passages, rest = [], [], []
-    under: list[tuple[str, float, float, bool]] = []  # (id, best of ten, best after, deeper)
+    under: list[tuple[str, float, float, bool]] = []  # (id, best re-ranked, best after, deeper)
     for number, (name, question) in enumerate(questions):
         calls.clear()
         bests.clear()
         started = time.perf_counter()
         searcher.search(question)
-        deeper += bool(bests) and searcher.reads_deeper(bests[0])
         if bests and bests[0] < settings.rerank_threshold:
             after = max(bests[1:], default=float("-inf"))
             under.append((name, bests[0], after, searcher.reads_deeper(bests[0])))
@@ -77,11 +75,12 @@ def main(index: str, questions_file: str, overrides: list[str]) -> None:
     for name, parts in (("passages", passages), ("windows, further", rest)):
         pairs, pieces, ms = np.mean(parts, axis=0)
         print(f"  {name}: {pairs:.1f} pairs, {pieces:.0f} word pieces, {ms:.0f} ms a question")
+    deeper = sum(read for *_, read in under)  # reading deeper needs a best under the threshold
     print(f'  read deeper before "not found": {deeper} of {len(questions)} questions')
     if under:
-        print("  under the threshold: best of the ten, best after them, read deeper")
-    for name, ten, after, read in under:
-        print(f"    {name:6s} {ten:7.2f} {after:7.2f}  {'yes' if read else 'no'}")
+        print("  under the threshold: best re-ranked, best after them, read deeper")
+    for name, best, after, read in under:
+        print(f"    {name:6s} {best:7.2f} {after:7.2f}  {'yes' if read else 'no'}")
 
 
 if __name__ == "__main__":
