@@ -27,7 +27,7 @@ from ingest.document import ENUMERATOR, Passage
 
 
 def lead_in(store: Store, passage: Passage, back: int) -> str | None:
-    """The lead-in line of the list this passage starts inside, if it has one."""
+    """The lead-in sentence of the list this passage starts inside, if it has one."""
     if not ENUMERATOR.match(passage.text):
         return None
     text = store.document_text(passage.source).text
